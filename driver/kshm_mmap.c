@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmap() of a region: nothing is mapped up front; each page is mapped by
+ * .fault on its first touch, so every mapping, in every process, maps the
+ * region's own pages.
+ */
+#include <linux/mm.h>
+#include <linux/sched.h>
+
+#include "kshm.h"
+#include "kshm_compat.h"
+
+bool kshm_fault_log;
+
+static void kshm_log_fault(struct kshm_region *r, struct vm_fault *vmf)
+{
+	if (!__ratelimit(&r->log_rs))
+		return;
+	dev_info(r->dev, "fault pgoff=%lu write=%d pid=%d comm=%s\n",
+		 vmf->pgoff, !!(vmf->flags & FAULT_FLAG_WRITE),
+		 task_pid_nr(current), current->comm);
+}
+
+static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
+{
+	struct kshm_region *r = vmf->vma->vm_private_data;
+	struct page *page;
+
+	page = kshm_region_get_page(r, vmf->pgoff, true);
+	if (IS_ERR(page))
+		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM :
+						  VM_FAULT_SIGBUS;
+	atomic64_inc(&r->faults);
+	if (READ_ONCE(kshm_fault_log))
+		kshm_log_fault(r, vmf);
+	/* The core maps the page and drops this reference at unmap. */
+	vmf->page = page;
+	return 0;
+}
+
+/* A VMA was copied (fork) or split (partial munmap/mprotect, mremap). */
+static void kshm_vm_open(struct vm_area_struct *vma)
+{
+	struct kshm_region *r = vma->vm_private_data;
+
+	atomic_long_inc(&r->mappings);
+}
+
+static void kshm_vm_close(struct vm_area_struct *vma)
+{
+	struct kshm_region *r = vma->vm_private_data;
+
+	atomic_long_dec(&r->mappings);
+}
+
+static const struct vm_operations_struct kshm_vm_ops = {
+	.open = kshm_vm_open,
+	.close = kshm_vm_close,
+	.fault = kshm_vm_fault,
+};
+
+int kshm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct kshm_region *r = file->private_data;
+	int ret;
+
+	/*
+	 * A private mapping would COW driver pages. VM_MAYSHARE, not
+	 * VM_SHARED: the latter is cleared for a read-only fd.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+
+	ret = kshm_region_map(r, vma->vm_pgoff, vma_pages(vma));
+	if (ret)
+		return ret;
+
+	/* No exec later through mprotect, no growth, no core dumps. */
+	kshm_vma_update_flags(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYEXEC);
+	vma->vm_ops = &kshm_vm_ops;
+	vma->vm_private_data = r;
+	return 0;
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Read-only attributes of /sys/class/misc/kshmN/: one decimal number each,
+ * the same values KSHM_IOC_INFO returns.
+ */
+#include <linux/device.h>
+#include <linux/sysfs.h>
+
+#include "kshm.h"
+
+static ssize_t size_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kshm_region_size(kshm_dev_region(dev)));
+}
+static DEVICE_ATTR_RO(size);
+
+static ssize_t resident_pages_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct kshm_region *r = kshm_dev_region(dev);
+
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&r->resident));
+}
+static DEVICE_ATTR_RO(resident_pages);
+
+static ssize_t faults_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct kshm_region *r = kshm_dev_region(dev);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&r->faults));
+}
+static DEVICE_ATTR_RO(faults);
+
+static ssize_t mappings_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct kshm_region *r = kshm_dev_region(dev);
+
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&r->mappings));
+}
+static DEVICE_ATTR_RO(mappings);
+
+static ssize_t backing_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", kshm_dev_region(dev)->ops->name);
+}
+static DEVICE_ATTR_RO(backing);
+
+static struct attribute *kshm_attrs[] = {
+	&dev_attr_size.attr,
+	&dev_attr_resident_pages.attr,
+	&dev_attr_faults.attr,
+	&dev_attr_mappings.attr,
+	&dev_attr_backing.attr,
+	NULL,
+};
+
+static const struct attribute_group kshm_group = {
+	.attrs = kshm_attrs,
+};
+
+const struct attribute_group *kshm_groups[] = {
+	&kshm_group,
+	NULL,
+};

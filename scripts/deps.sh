@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything kshm needs to build and test on Debian 12, and fetch
+# the guest kernels the VM tests boot. Idempotent: when everything is
+# already in place it returns in well under a second.
+#
+# The kernels are recorded in $KSHM_CACHE/kernels, one line per kernel:
+#   <release> <headers build dir> <vmlinuz>
+# which tests/vm/run reads.
+#
+# Environment: KSHM_CACHE (default ~/.cache/kshm), KSHM_DEPS_EXTRA (more
+# package names, e.g. for the debug kernel build).
+set -euo pipefail
+
+cache=${KSHM_CACHE:-$HOME/.cache/kshm}
+kernels_file=$cache/kernels
+sources_dir=/etc/apt/sources.list.d
+backports_file=$sources_dir/kshm-bookworm-backports.sources
+
+packages=(gcc make libc6-dev check pkg-config busybox-static cpio
+	  qemu-system-x86 sparse groff-base man-db kmod bc flex bison
+	  libelf-dev libssl-dev ${KSHM_DEPS_EXTRA:-})
+
+log() { echo "deps: $*" >&2; }
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { log "run as root or install sudo"; exit 1; }
+	sudo_cmd=(sudo)
+fi
+as_root() { "${sudo_cmd[@]}" "$@"; }
+apt_install() {
+	as_root env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "$@" >&2
+}
+
+all_installed() {
+	local st
+	st=$(dpkg-query -W -f='${db:Status-Status}\n' "$@" 2>/dev/null) || return 1
+	! grep -qv '^installed$' <<<"$st"
+}
+
+kernels_ready() {
+	local rel build vmlinuz n=0
+	[ -s "$kernels_file" ] || return 1
+	while read -r rel build vmlinuz; do
+		[ -f "$build/Makefile" ] && [ -f "$vmlinuz" ] || return 1
+		n=$((n + 1))
+	done <"$kernels_file"
+	[ "$n" -ge 2 ]
+}
+
+if all_installed "${packages[@]}" && kernels_ready; then
+	exit 0
+fi
+
+# bookworm-backports carries the 6.12 kernel. Take the mirror and keyring
+# from the existing Debian entry, so no host name is written down here.
+add_backports() {
+	local stanza uris keyring
+	grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/ && return 0
+	stanza=$(awk 'BEGIN { RS = ""; FS = "\n" }
+		/Suites:[^\n]*bookworm([ \n]|$)/ && !/security/ { print; exit }' \
+		"$sources_dir"/*.sources 2>/dev/null || true)
+	uris=$(sed -n 's/^URIs:[[:space:]]*//p' <<<"$stanza" | head -n1)
+	keyring=$(sed -n 's/^Signed-By:[[:space:]]*//p' <<<"$stanza" | head -n1)
+	if [ -z "$uris" ]; then
+		uris=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' \
+			/etc/apt/sources.list 2>/dev/null || true)
+	fi
+	[ -n "$uris" ] || { log "cannot find the Debian mirror to add bookworm-backports"; exit 1; }
+	log "adding bookworm-backports from the existing mirror entry"
+	{
+		echo "Types: deb"
+		echo "URIs: $uris"
+		echo "Suites: bookworm-backports"
+		echo "Components: main"
+		[ -n "$keyring" ] && echo "Signed-By: $keyring"
+	} | as_root tee "$backports_file" >/dev/null
+}
+
+add_backports
+log "apt-get update"
+as_root apt-get update -q >&2
+apt_install "${packages[@]}"
+
+# The kernel release a headers meta package points to, e.g. 6.1.0-56-amd64.
+release_of() {
+	apt-cache depends "$@" 2>/dev/null |
+		sed -n 's/^ *Depends: linux-headers-\([0-9].*-amd64\)$/\1/p' | head -n1
+}
+
+# Unpack vmlinuz of a release from its image .deb (the host kernel is left
+# alone: installing the image would also run initramfs generation).
+fetch_vmlinuz() {
+	local rel=$1 dir=$cache/kernel-$1 tmp deb
+	[ -f "$dir/boot/vmlinuz-$rel" ] && return 0
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q "linux-image-$rel-unsigned" >&2 ||
+		apt-get download -q "linux-image-$rel" >&2)
+	deb=$(ls "$tmp"/*.deb)
+	mkdir -p "$dir"
+	dpkg-deb -x "$deb" "$dir"
+	# Keep only what the guest boots; the module tree is not needed.
+	find "$dir" -mindepth 1 -maxdepth 1 ! -name boot -exec rm -rf {} +
+	rm -rf "$tmp"
+	[ -f "$dir/boot/vmlinuz-$rel" ]
+}
+
+mkdir -p "$cache"
+rel61=$(release_of linux-headers-amd64)
+rel612=$(release_of -t bookworm-backports linux-headers-6.12-amd64 ||
+	 release_of linux-headers-6.12-amd64)
+[ -n "$rel61" ] || { log "no 6.1 headers package found"; exit 1; }
+[ -n "$rel612" ] || { log "no 6.12 headers package found in bookworm-backports"; exit 1; }
+
+apt_install "linux-headers-$rel61"
+apt_install -t bookworm-backports "linux-headers-$rel612"
+
+tmpk=$(mktemp)
+for rel in "$rel61" "$rel612"; do
+	log "kernel $rel"
+	fetch_vmlinuz "$rel"
+	echo "$rel /usr/src/linux-headers-$rel $cache/kernel-$rel/boot/vmlinuz-$rel" >>"$tmpk"
+done
+mv "$tmpk" "$kernels_file"
+kernels_ready
+log "ready: $(cut -d' ' -f1 "$kernels_file" | tr '\n' ' ')"
