@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# kshm: the top level only delegates. Quiet by default; V=1 shows commands.
+#
+#   make               the library, examples and tests; the module too when
+#                      the running kernel's headers are installed
+#   make check         unit tests on the host, then the VM tests in the
+#                      Debian 6.1 and 6.12 kernels (installs what it needs)
+#   make demo          boot a VM and run the first examples with fault_log=1
+#   make install       PREFIX=/usr/local DESTDIR= : library, header, pc, man
+#   make module        kshm.ko for KDIR (default: the running kernel)
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+export V
+
+all: lib examples module-if-headers
+
+lib:
+	$(MAKE) -C lib
+
+examples: lib
+	$(MAKE) -C examples
+
+module:
+	$(MAKE) -C driver KDIR=$(KDIR)
+
+module-if-headers:
+	@if [ -f $(KDIR)/Makefile ]; then $(MAKE) -C driver KDIR=$(KDIR); \
+	else echo "  SKIP    kshm.ko: no headers at $(KDIR) (make check builds it for the test kernels)"; fi
+
+deps:
+	@scripts/deps.sh
+
+# Static programs the VM guest runs: tests, helpers, examples.
+vm-programs:
+	$(MAKE) -C tests vm-programs
+	$(MAKE) -C lib
+	$(MAKE) -C tests/lib vm-programs
+	$(MAKE) -C examples vm-programs
+
+check: deps
+	$(MAKE) -C tests/lib check
+	tests/vm/run
+
+demo: deps
+	tests/vm/run --demo
+
+install: lib
+	$(MAKE) -C lib install
+
+clean:
+	-$(MAKE) -C driver clean
+	rm -rf build
+
+.PHONY: all lib examples module module-if-headers deps vm-programs check \
+	demo install clean

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shell helpers for the guest scripts.
+
+# result PASS|FAIL name [detail]: one line the host counts.
+result() {
+	echo "KSHM-RESULT $*"
+}
+
+# expect name command...: PASS when the command succeeds.
+expect() {
+	local name=$1
+	shift
+	if "$@"; then result PASS "$name"; else result FAIL "$name"; fi
+}
+
+# expect_fail name command...: PASS when the command fails.
+expect_fail() {
+	local name=$1
+	shift
+	if "$@"; then result FAIL "$name"; else result PASS "$name"; fi
+}
+
+sysval() {
+	cat "/sys/class/misc/$1/$2"
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Run every test program once per module parameter group, then the
+# module-level tests (load refusals, unload while in use).
+. /lib.sh
+
+grep -v '^#' /groups | while read -r group params; do
+	[ -n "$group" ] || continue
+	echo "KSHM-GROUP $group ($params)"
+	if ! insmod /kshm.ko $params; then
+		result FAIL "$group/insmod"
+		continue
+	fi
+	# A fresh "pages" region holds no memory until something touches it.
+	if [ "$group" = pages ]; then
+		expect "$group/fresh_regions_have_no_resident_pages" \
+			test "$(sysval kshm0 resident_pages)$(sysval kshm1 resident_pages)" = 00
+	fi
+	for t in /tests/*; do
+		KSHM_GROUP=$group CK_VERBOSITY=verbose CK_DEFAULT_TIMEOUT=120 "$t"
+		echo "KSHM-RUN $group ${t##*/} rc=$?"
+	done
+	# Every example must run and succeed against the real driver.
+	for ex in /examples/*; do
+		[ -x "$ex" ] || continue
+		if "$ex" >/tmp/example.out 2>&1; then
+			result PASS "$group/example:${ex##*/}"
+		else
+			result FAIL "$group/example:${ex##*/}"
+			cat /tmp/example.out
+		fi
+	done
+	. /lifecycle.sh
+	expect "$group/rmmod_after_everything_closed" rmmod kshm
+done
+. /params.sh

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KSHM_IOC_INFO and KSHM_IOC_SET_SIZE, and what they refuse. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kshm_test.h"
+
+#define MAX_SIZE	(64ULL * 1024 * 1024)	/* the groups' max_size */
+
+START_TEST(info_reports_the_region)
+{
+	int fd = kt_open(KT_DEV1, O_RDONLY);
+	struct kshm_info info = kt_info(fd);
+
+	ck_assert_uint_eq(info.size, KT_SIZE);
+	ck_assert_uint_eq(info.max_size, MAX_SIZE);
+	ck_assert_uint_eq(info.index, 1);
+	ck_assert_uint_eq(info.page_size, kt_page);
+	ck_assert_uint_eq(info.mappings, 0);
+	ck_assert_uint_eq(info.backing, kt_backing_is_pages() ?
+			  KSHM_BACKING_PAGES : KSHM_BACKING_VMALLOC);
+	ck_assert_uint_eq(info.__pad, 0);
+	ck_assert_uint_eq(info.__reserved[0] | info.__reserved[3], 0);
+}
+END_TEST
+
+START_TEST(set_size_grow_keeps_contents)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+	char *buf = malloc(kt_page);
+
+	kt_fill(buf, kt_page, 0, 21);
+	ck_assert_int_eq(pwrite(fd, buf, kt_page, KT_SIZE - kt_page), kt_page);
+	ck_assert_int_eq(kt_set_size(fd, 4 * KT_SIZE), 0);
+	ck_assert_uint_eq(kt_info(fd).size, 4 * KT_SIZE);
+	ck_assert_int_eq(kt_sysfs("kshm0", "size"), 4 * KT_SIZE);
+	memset(buf, 0, kt_page);
+	ck_assert_int_eq(pread(fd, buf, kt_page, KT_SIZE - kt_page), kt_page);
+	ck_assert(kt_check(buf, kt_page, 0, 21));
+	free(buf);
+}
+END_TEST
+
+START_TEST(set_size_shrink_then_grow_reads_zeros)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+	char *buf = malloc(kt_page);
+	char *map;
+	size_t i;
+
+	map = kt_map(fd, KT_SIZE, PROT_READ | PROT_WRITE, 0);
+	memset(map, 0x5a, KT_SIZE);
+	munmap(map, KT_SIZE);
+	ck_assert_int_eq(kt_set_size(fd, 2 * kt_page), 0);
+	if (kt_backing_is_pages())
+		ck_assert_int_eq(kt_info(fd).resident_pages, 2);
+	ck_assert_int_eq(kt_set_size(fd, KT_SIZE), 0);
+	map = kt_map(fd, KT_SIZE, PROT_READ, 0);
+	for (i = 0; i < KT_SIZE; i++) {
+		uint8_t want = i < 2 * kt_page ? 0x5a : 0;
+
+		ck_assert_msg((uint8_t)map[i] == want, "byte %zu is %#x", i,
+			      (uint8_t)map[i]);
+	}
+	ck_assert_int_eq(pread(fd, buf, kt_page, 5 * kt_page), kt_page);
+	ck_assert_int_eq(buf[0] | buf[kt_page - 1], 0);
+	munmap(map, KT_SIZE);
+	free(buf);
+}
+END_TEST
+
+START_TEST(set_size_while_mapped_fails_ebusy)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+	char *map = kt_map(fd, kt_page, PROT_READ, 0);
+
+	ck_assert_int_eq(kt_set_size(fd, 2 * KT_SIZE), -EBUSY);
+	ck_assert_uint_eq(kt_info(fd).size, KT_SIZE);
+	munmap(map, kt_page);
+	ck_assert_int_eq(kt_set_size(fd, 2 * KT_SIZE), 0);
+}
+END_TEST
+
+START_TEST(set_size_while_another_process_maps_fails_ebusy)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+	int go[2], ready[2];
+	char c;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(ready), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int cfd = open(KT_DEV0, O_RDONLY);
+		void *p = mmap(NULL, kt_page, PROT_READ, MAP_SHARED, cfd, 0);
+
+		close(cfd);
+		if (p == MAP_FAILED)
+			_exit(2);
+		c = 'r';
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(3);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	ck_assert_int_eq(kt_set_size(fd, 2 * KT_SIZE), -EBUSY);
+	ck_assert_int_eq(write(go[1], &c, 1), 1);
+	ck_assert(kt_child_ok(pid));
+	ck_assert_int_eq(kt_set_size(fd, 2 * KT_SIZE), 0);
+}
+END_TEST
+
+START_TEST(set_size_out_of_range_fails_einval)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+
+	ck_assert_int_eq(kt_set_size(fd, 0), -EINVAL);
+	ck_assert_int_eq(kt_set_size(fd, MAX_SIZE + 1), -EINVAL);
+	ck_assert_int_eq(kt_set_size(fd, UINT64_MAX), -EINVAL);
+	ck_assert_uint_eq(kt_info(fd).size, KT_SIZE);
+	ck_assert_int_eq(kt_set_size(fd, MAX_SIZE), 0);
+	ck_assert_uint_eq(kt_info(fd).size, MAX_SIZE);
+}
+END_TEST
+
+START_TEST(set_size_rounds_up_to_pages)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+
+	ck_assert_int_eq(kt_set_size(fd, 1), 0);
+	ck_assert_uint_eq(kt_info(fd).size, kt_page);
+	ck_assert_int_eq(kt_set_size(fd, 3 * kt_page + 1), 0);
+	ck_assert_uint_eq(kt_info(fd).size, 4 * kt_page);
+}
+END_TEST
+
+START_TEST(set_size_on_readonly_fd_fails_ebadf)
+{
+	int fd = kt_open(KT_DEV0, O_RDONLY);
+
+	ck_assert_int_eq(kt_set_size(fd, 2 * KT_SIZE), -EBADF);
+	ck_assert_uint_eq(kt_info(fd).size, KT_SIZE);
+}
+END_TEST
+
+START_TEST(unknown_ioctl_fails_enotty)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+	struct kshm_info info;
+	char big[sizeof(info) + 8];
+
+	ck_assert_int_eq(ioctl(fd, _IO(KSHM_IOC_MAGIC, 0x7f)), -1);
+	ck_assert_int_eq(errno, ENOTTY);
+	/* A struct of another size is another command. */
+	ck_assert_int_eq(ioctl(fd, _IOR(KSHM_IOC_MAGIC, 0x00, big), big), -1);
+	ck_assert_int_eq(errno, ENOTTY);
+	ck_assert_int_eq(ioctl(fd, _IOW(KSHM_IOC_MAGIC, 0x01, __u32), &info),
+			 -1);
+	ck_assert_int_eq(errno, ENOTTY);
+	ck_assert_int_eq(ioctl(fd, TCGETS, &info), -1);
+	ck_assert_int_eq(errno, ENOTTY);
+}
+END_TEST
+
+START_TEST(ioctl_bad_pointer_fails_efault)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+	void *ro = mmap(NULL, kt_page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+
+	ck_assert(ro != MAP_FAILED);
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, NULL), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, ro), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_SET_SIZE, NULL), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	munmap(ro, kt_page);
+	ck_assert_uint_eq(kt_info(fd).size, KT_SIZE);
+}
+END_TEST
+
+Suite *ioctl_suite(void)
+{
+	Suite *s = suite_create("ioctl");
+	TCase *tc = kt_tcase("ioctl");
+
+	tcase_add_test(tc, info_reports_the_region);
+	tcase_add_test(tc, set_size_grow_keeps_contents);
+	tcase_add_test(tc, set_size_shrink_then_grow_reads_zeros);
+	tcase_add_test(tc, set_size_while_mapped_fails_ebusy);
+	tcase_add_test(tc, set_size_while_another_process_maps_fails_ebusy);
+	tcase_add_test(tc, set_size_out_of_range_fails_einval);
+	tcase_add_test(tc, set_size_rounds_up_to_pages);
+	tcase_add_test(tc, set_size_on_readonly_fd_fails_ebadf);
+	tcase_add_test(tc, unknown_ioctl_fails_enotty);
+	tcase_add_test(tc, ioctl_bad_pointer_fails_efault);
+	suite_add_tcase(s, tc);
+	return s;
+}
