@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-check.sh OUT: libkshm's host checks. Runs the check suites, then
+# the checks that are not check tests, each printing one line
+# "KSHM-RESULT PASS|FAIL name"; ends with "N passed, N failed" counting
+# both, and exits non-zero on any failure.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kshm-check.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+log=$tmp/log
+CC=${CC:-cc}
+
+result() {
+	echo "KSHM-RESULT $1 $2" | tee -a "$log"
+	[ -z "${3:-}" ] || sed 's/^/    /' "$3"
+}
+
+# expect name command...: PASS when the command succeeds, its output shown
+# only when it fails.
+expect() {
+	local name=$1
+	shift
+	if "$@" >"$tmp/out" 2>&1; then
+		result PASS "$name"
+	else
+		result FAIL "$name" "$tmp/out"
+	fi
+}
+
+# The check suites, with ASan and UBSan.
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$out/libkshm-host-tests" 2>&1 | tee -a "$log"
+suite_rc=${PIPESTATUS[0]}
+
+# make install into a scratch root, then build an application the way
+# one outside the tree would: only pkg-config knows where things are.
+root=$tmp/root
+install_lib() {
+	make -s -C "$top/lib" install DESTDIR="$root" PREFIX=/usr &&
+	for f in usr/include/kshm.h usr/include/linux/kshm.h \
+		usr/lib/libkshm.so usr/lib/libkshm.so.0 usr/lib/libkshm.a \
+		usr/lib/pkgconfig/libkshm.pc usr/share/man/man3/kshm_open.3; do
+		[ -e "$root/$f" ] || { echo "missing $f"; return 1; }
+	done
+}
+expect install_puts_every_file_in_destdir install_lib
+
+cat >"$tmp/app.c" <<'APP'
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <kshm.h>
+
+int main(int argc, char **argv)
+{
+	struct kshm *k = kshm_open(argc > 1 ? argv[1] : "/dev/kshm0", O_RDWR);
+
+	if (!k) {
+		printf("kshm_open: %s\n", strerror(errno));
+		return 1;
+	}
+	kshm_close(k);
+	return 0;
+}
+APP
+pc() {
+	PKG_CONFIG_SYSROOT_DIR=$root PKG_CONFIG_LIBDIR=$root/usr/lib/pkgconfig \
+		pkg-config "$@" libkshm
+}
+consumer_shared() {
+	$CC -Wall -Werror -o "$tmp/app" "$tmp/app.c" $(pc --cflags --libs) &&
+	readelf -d "$tmp/app" | grep -q 'NEEDED.*libkshm\.so\.0' &&
+	# The installed library loads and answers: /dev/null is no kshm device.
+	LD_LIBRARY_PATH=$root/usr/lib "$tmp/app" /dev/null |
+		grep -q 'kshm_open: Inappropriate ioctl for device'
+}
+consumer_static() {
+	$CC -static -Wall -Werror -o "$tmp/app-static" "$tmp/app.c" \
+		$(pc --cflags --libs --static) &&
+	! readelf -d "$tmp/app-static" 2>/dev/null | grep -q NEEDED &&
+	"$tmp/app-static" /dev/kshm-no-such-node |
+		grep -q 'kshm_open: No such file or directory'
+}
+expect pkg_config_shared_consumer_links_and_runs consumer_shared
+expect pkg_config_static_consumer_links_and_runs consumer_static
+expect pkg_config_reports_the_version \
+	test "$(pc --modversion)" = "$(sed -n 's/^VERSION := //p' "$top/lib/Makefile")"
+
+# The build refuses a version script whose version is not the library's.
+bad_map() {
+	sed 's/^LIBKSHM_[0-9.]*/LIBKSHM_9.9/' "$top/lib/libkshm.map" >"$tmp/bad.map"
+	"$top/lib/check-version.sh" 0.1.0 "$top/lib/libkshm.map" "$top/lib/include/kshm.h" &&
+	! "$top/lib/check-version.sh" 0.1.0 "$tmp/bad.map" "$top/lib/include/kshm.h"
+}
+expect version_check_refuses_mismatched_map bad_map
+
+# Man pages: groff with every warning on must stay silent.
+man_clean() {
+	local page warn=0
+	for page in "$top"/Documentation/man/man3/*.3; do
+		groff -t -man -ww -z "$page" >"$tmp/groff" 2>&1
+		if [ -s "$tmp/groff" ]; then cat "$tmp/groff"; warn=1; fi
+	done
+	return $warn
+}
+expect man_pages_have_no_groff_warnings man_clean
+
+# The guide's example compiles as shown: the first ```c block.
+guide_example() {
+	awk '/^```c$/ { on = 1; next } /^```$/ && on { exit } on' \
+		"$top/Documentation/libkshm.md" >"$tmp/guide.c" &&
+	[ -s "$tmp/guide.c" ] &&
+	$CC -Wall -Wextra -Werror -I"$top/lib/include" -I"$top/include/uapi" \
+		-o "$tmp/guide" "$tmp/guide.c" -L"$top/build/lib" -lkshm
+}
+expect guide_example_compiles guide_example
+
+expect examples_build make -s -C "$top/examples"
+
+awk '
+/^KSHM-RESULT PASS / { p++ }
+/^KSHM-RESULT FAIL / { f++ }
+/^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+/ {
+	gsub(/,/, ""); p += $3 - $5 - $7; f += $5 + $7; s = 1
+}
+END {
+	if (!s) { print "KSHM-RESULT FAIL check_suites_printed_no_summary"; f++ }
+	printf "%d passed, %d failed\n", p, f
+	exit f > 0
+}' "$log" || exit 1
+[ "$suite_rc" -eq 0 ] || exit 1
