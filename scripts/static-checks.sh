@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Static checks, one KSHM-RESULT line each:
+#   - sparse (C=2) over driver/ against every test kernel's headers
+#   - checkpatch.pl --no-tree --strict -f over driver/ and the UAPI header
+#     (checkpatch comes from Debian's linux-source-6.1 tarball)
+#   - cppcheck and gcc -fanalyzer over lib/
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${KSHM_CACHE:-$HOME/.cache/kshm}
+out=$top/build/static
+status=0
+
+result() {
+	echo "KSHM-RESULT $1 $2"
+	[ "$1" = PASS ] || status=1
+}
+
+# check NAME LOG: PASS when LOG is empty, else show it.
+verdict() {
+	if [ -s "$2" ]; then
+		result FAIL "$1"
+		sed 's/^/    /' "$2"
+	else
+		result PASS "$1"
+	fi
+}
+
+mkdir -p "$out"
+
+while read -r rel kdir _; do
+	dir=$out/sparse-$rel
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp -r "$top/driver" "$top/include" "$dir/"
+	make -C "$kdir" M="$dir/driver" C=2 modules >"$dir/log" 2>&1 ||
+		echo "build failed" >>"$dir/log"
+	# Sparse and the compiler report as "file:line:col: warning|error".
+	grep -E '(warning|error):|build failed' "$dir/log" | grep -v 'BTF' >"$dir/findings"
+	verdict "static/sparse:$rel" "$dir/findings"
+done <"$cache/kernels"
+
+checkpatch_dir=$cache/checkpatch
+tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null | head -n1)
+if [ ! -x "$checkpatch_dir/scripts/checkpatch.pl" ] && [ -n "$tarball" ]; then
+	mkdir -p "$checkpatch_dir"
+	top_dir=$(tar -tJf "$tarball" | head -n1 | cut -d/ -f1)
+	tar -xJf "$tarball" -C "$checkpatch_dir" --strip-components=1 \
+		"$top_dir/scripts/checkpatch.pl" "$top_dir/scripts/spelling.txt" \
+		"$top_dir/scripts/const_structs.checkpatch"
+fi
+if [ -x "$checkpatch_dir/scripts/checkpatch.pl" ]; then
+	"$checkpatch_dir/scripts/checkpatch.pl" --no-tree --strict --quiet \
+		--show-types -f "$top"/driver/*.[ch] \
+		"$top/include/uapi/linux/kshm.h" >"$out/checkpatch" 2>&1
+	verdict static/checkpatch "$out/checkpatch"
+else
+	echo "checkpatch.pl not found (install linux-source-6.1)" >"$out/checkpatch"
+	verdict static/checkpatch "$out/checkpatch"
+fi
+
+cppcheck --quiet --enable=warning,portability,performance \
+	--error-exitcode=1 --inline-suppr -I "$top/lib/include" \
+	-I "$top/include/uapi" "$top/lib" >"$out/cppcheck" 2>&1 ||
+	[ -s "$out/cppcheck" ] || echo "cppcheck failed" >"$out/cppcheck"
+verdict static/cppcheck:lib "$out/cppcheck"
+
+: >"$out/analyzer"
+for f in "$top"/lib/*.c; do
+	gcc -fanalyzer -Wall -Wextra -fsyntax-only -I "$top/lib/include" \
+		-I "$top/include/uapi" -D_GNU_SOURCE "$f" >>"$out/analyzer" 2>&1
+done
+verdict static/fanalyzer:lib "$out/analyzer"
+exit $status
