@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 	printf("%zu of %zu touched pages logged a fault; %zu faults elsewhere.\n",
 	       found, NR_TOUCHES, others);
 	if (found == NR_TOUCHES && !others)
-		printf("Only the touched pages were faulted in; the others hold no memory yet.\n");
+		printf("Only the touched pages faulted: the others were never mapped in.\n");
 	return found == NR_TOUCHES && !others ? 0 : 1;
 
 err_close:
