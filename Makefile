@@ -37,9 +37,9 @@ vm-programs:
 	$(MAKE) -C tests/lib vm-programs
 	$(MAKE) -C examples vm-programs
 
+# Static checks, host unit tests, then the VM suite; one closing count.
 check: deps
-	$(MAKE) -C tests/lib check
-	tests/vm/run
+	@tests/check
 
 demo: deps
 	tests/vm/run --demo

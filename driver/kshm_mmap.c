@@ -26,10 +26,10 @@ static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
 	struct kshm_region *r = vmf->vma->vm_private_data;
 	struct page *page;
 
+	/* Outside the region: SIGBUS; no memory: the OOM path, as shmem. */
 	page = kshm_region_get_page(r, vmf->pgoff, true);
 	if (IS_ERR(page))
-		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM :
-						  VM_FAULT_SIGBUS;
+		return vmf_error(PTR_ERR(page));
 	atomic64_inc(&r->faults);
 	if (READ_ONCE(kshm_fault_log))
 		kshm_log_fault(r, vmf);

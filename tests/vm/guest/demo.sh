@@ -12,5 +12,5 @@ for ex in map-twice fault-log; do
 done
 echo
 echo "== kshm lines in dmesg"
-dmesg | grep -E 'kshm' | tail -n 20
+dmesg | grep -E ' kshm[0-9]*: ' | tail -n 20
 rmmod kshm
