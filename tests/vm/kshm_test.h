@@ -53,5 +53,7 @@ Suite *ioctl_suite(void);
 Suite *sysfs_suite(void);
 Suite *fault_log_suite(void);
 Suite *regions_suite(void);
+Suite *security_suite(void);
+Suite *process_lifetime_suite(void);
 
 #endif
