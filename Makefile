@@ -5,6 +5,8 @@
 #                      the running kernel's headers are installed
 #   make check         unit tests on the host, then the VM tests in the
 #                      Debian 6.1 and 6.12 kernels (installs what it needs)
+#   make check-debug   the VM tests and the hardening tests on a debug kernel
+#                      (KASAN, lockdep, kmemleak, fault injection)
 #   make demo          boot a VM and run the first examples with fault_log=1
 #   make install       PREFIX=/usr/local DESTDIR= : library, header, pc, man
 #   make module        kshm.ko for KDIR (default: the running kernel)
@@ -41,6 +43,13 @@ vm-programs:
 check: deps
 	@tests/check
 
+# The VM suite plus the hardening tests (100,000 stress operations, fault
+# injection, kmemleak) on a KASAN + lockdep kernel built from Debian's
+# linux-source-6.1 (cached after the first build, about 5 minutes).
+check-debug: deps
+	@scripts/debug-kernel.sh
+	@tests/vm/run --debug
+
 demo: deps
 	tests/vm/run --demo
 
@@ -52,4 +61,4 @@ clean:
 	rm -rf build
 
 .PHONY: all lib examples module module-if-headers deps vm-programs check \
-	demo install clean
+	check-debug demo install clean

@@ -23,3 +23,15 @@ expect_fail() {
 sysval() {
 	cat "/sys/class/misc/$1/$2"
 }
+
+# counted name command...: run a program that prints its own KSHM-RESULT
+# line; no such line (a crash, a missing program) is a failure.
+counted() {
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out"
+	echo "$out" | grep -q '^KSHM-RESULT ' ||
+		result FAIL "$name (no result, exit $rc)"
+}

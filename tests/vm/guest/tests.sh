@@ -1,12 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Run every test program once per module parameter group, then the
-# module-level tests (load refusals, unload while in use).
+# Run every test program once per module parameter group, the examples,
+# the stress tester and the module-level tests (unload while in use, leak
+# checks), then the load refusals. With kshm_run=debug (the debug
+# kernel), add the stress tester under fault injection.
 . /lib.sh
+. /leaks.sh
 
 grep -v '^#' /groups | while read -r group params; do
 	[ -n "$group" ] || continue
 	echo "KSHM-GROUP $group ($params)"
+	leak_begin
 	if ! insmod /kshm.ko $params; then
 		result FAIL "$group/insmod"
 		continue
@@ -30,7 +34,15 @@ grep -v '^#' /groups | while read -r group params; do
 			cat /tmp/example.out
 		fi
 	done
+	# Seeded random operations from 4 workers in 2 processes, checked
+	# against a model of every byte.
+	counted "$group/stress" kshm-stress --seed "$kshm_stress_seed" \
+		--ops "$kshm_stress_ops" /dev/kshm0 /dev/kshm1
+	[ "$kshm_run" = debug ] && . /faultinject.sh
 	. /lifecycle.sh
-	expect "$group/rmmod_after_everything_closed" rmmod kshm
+	leak_end
 done
+echo "KSHM-GROUP leaks"
+leak_fill_cycle pages
+leak_fill_cycle vmalloc
 . /params.sh
