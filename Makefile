@@ -8,6 +8,7 @@
 #   make check-debug   the VM tests and the hardening tests on a debug kernel
 #                      (KASAN, lockdep, kmemleak, fault injection)
 #   make demo          boot a VM and run the first examples with fault_log=1
+#   make bench         the copy path against the mapping, in the VM
 #   make install       PREFIX=/usr/local DESTDIR= : library, header, pc, man
 #   make module        kshm.ko for KDIR (default: the running kernel)
 
@@ -53,6 +54,10 @@ check-debug: deps
 demo: deps
 	tests/vm/run --demo
 
+# Copy path against mapping, as ratios, in each test kernel and backing.
+bench: deps
+	tests/vm/run --bench
+
 install: lib
 	$(MAKE) -C lib install
 
@@ -61,4 +66,4 @@ clean:
 	rm -rf build
 
 .PHONY: all lib examples module module-if-headers deps vm-programs check \
-	check-debug demo install clean
+	check-debug demo bench install clean

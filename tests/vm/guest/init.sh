@@ -13,6 +13,7 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 echo "KSHM-BEGIN $(uname -r)"
 case "$kshm_run" in
 demo)	/demo.sh ;;
+bench)	/bench.sh ;;
 *)	/tests.sh ;;
 esac
 echo KSHM-DMESG-BEGIN
