@@ -6,8 +6,8 @@
 # DEBUG_VM, DEBUG_PAGEALLOC, kmemleak, fault injection, ...).
 #
 # The build is cached under $KSHM_CACHE/debug-kernel-<hash>, the hash taken
-# over the fragment, this script and the source tarball, so a second run
-# reuses it. Prints a line per stage with the elapsed time, and a progress
+# over the fragment, the source tarball and RECIPE (bump it when a change
+# here changes what is built), so a second run reuses it. Prints a line per stage with the elapsed time, and a progress
 # line every 30 s while compiling.
 #
 # On success writes $KSHM_CACHE/kernels-debug, one line in the format of
@@ -20,12 +20,13 @@ fragment=$top/tests/debug-kernel/debug.config
 tarball=${KSHM_LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
 jobs=${JOBS:-$(($(nproc) + 1))}
 start=$SECONDS
+RECIPE=1
 
 stage() { printf 'debug-kernel: [%4ds] %s\n' $((SECONDS - start)) "$*" >&2; }
 die() { stage "error: $*"; exit 1; }
 
 [ -f "$tarball" ] || die "$tarball missing (scripts/deps.sh installs linux-source-6.1)"
-hash=$( { cat "$fragment" "$0"; stat -c '%n %s' "$tarball"; } | sha256sum | cut -c1-12)
+hash=$( { cat "$fragment"; stat -c '%n %s' "$tarball"; echo "$RECIPE"; } | sha256sum | cut -c1-12)
 dir=$cache/debug-kernel-$hash
 tree=$dir/linux
 list=$cache/kernels-debug
@@ -71,3 +72,7 @@ release=$(make -s kernelrelease)
 echo "$release $tree $tree/arch/x86/boot/bzImage" >"$dir/done"
 cp "$dir/done" "$list"
 stage "built $release"
+# Builds of older fragments take 1.5 GiB each: keep only this one.
+for old in "$cache"/debug-kernel-*; do
+	[ "$old" = "$dir" ] || rm -rf "$old"
+done
