@@ -16,6 +16,8 @@ fault_inject_set() {
 	# Fail GFP_KERNEL (sleeping) allocations too, where kshm allocates.
 	echo N >"$FI/$attr/ignore-gfp-wait"
 	[ -e "$FI/$attr/ignore-gfp-highmem" ] && echo N >"$FI/$attr/ignore-gfp-highmem"
+	# fail_page_alloc skips order-0 pages by default: kshm's are order 0.
+	[ -e "$FI/$attr/min-order" ] && echo 0 >"$FI/$attr/min-order"
 	return 0
 }
 
