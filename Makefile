@@ -39,6 +39,7 @@ vm-programs:
 	$(MAKE) -C lib
 	$(MAKE) -C tests/lib vm-programs
 	$(MAKE) -C examples vm-programs
+	tests/consumer/build
 
 # Static checks, host unit tests, then the VM suite; one closing count.
 check: deps
