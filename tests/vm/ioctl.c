@@ -176,8 +176,15 @@ START_TEST(ioctl_bad_pointer_fails_efault)
 	int fd = kt_open(KT_DEV0, O_RDWR);
 	void *ro = mmap(NULL, kt_page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
 			-1, 0);
+	void *gone = mmap(NULL, kt_page, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	ck_assert(ro != MAP_FAILED);
+	ck_assert(ro != MAP_FAILED && gone != MAP_FAILED);
+	munmap(gone, kt_page);		/* an address that is no longer mapped */
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, gone), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_SET_SIZE, gone), -1);
+	ck_assert_int_eq(errno, EFAULT);
 	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, NULL), -1);
 	ck_assert_int_eq(errno, EFAULT);
 	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, ro), -1);
