@@ -28,7 +28,7 @@ module:
 
 module-if-headers:
 	@if [ -f $(KDIR)/Makefile ]; then $(MAKE) -C driver KDIR=$(KDIR); \
-	else echo "  SKIP    kshm.ko: no headers at $(KDIR) (make check builds it for the test kernels)"; fi
+	else echo "  SKIP kshm.ko: no headers at $(KDIR) (make check builds it for the test kernels)"; fi
 
 deps:
 	@scripts/deps.sh
