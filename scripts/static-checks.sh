@@ -3,8 +3,9 @@
 #
 # Static checks, one KSHM-RESULT line each:
 #   - sparse (C=2) over driver/ against every test kernel's headers
-#   - checkpatch.pl --no-tree --strict -f over driver/ and the UAPI header
-#     (checkpatch comes from Debian's linux-source-6.1 tarball)
+#   - checkpatch.pl --no-tree --strict -f over driver/ and the UAPI header,
+#     and kernel-doc over driver/ (both from Debian's linux-source-6.1
+#     tarball)
 #   - cppcheck and gcc -fanalyzer over lib/
 set -uo pipefail
 
@@ -44,12 +45,13 @@ done <"$cache/kernels"
 
 checkpatch_dir=$cache/checkpatch
 tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null | head -n1)
-if [ ! -x "$checkpatch_dir/scripts/checkpatch.pl" ] && [ -n "$tarball" ]; then
+if [ ! -x "$checkpatch_dir/scripts/kernel-doc" ] && [ -n "$tarball" ]; then
 	mkdir -p "$checkpatch_dir"
 	top_dir=$(tar -tJf "$tarball" | head -n1 | cut -d/ -f1)
 	tar -xJf "$tarball" -C "$checkpatch_dir" --strip-components=1 \
 		"$top_dir/scripts/checkpatch.pl" "$top_dir/scripts/spelling.txt" \
-		"$top_dir/scripts/const_structs.checkpatch"
+		"$top_dir/scripts/const_structs.checkpatch" \
+		"$top_dir/scripts/kernel-doc"
 fi
 if [ -x "$checkpatch_dir/scripts/checkpatch.pl" ]; then
 	"$checkpatch_dir/scripts/checkpatch.pl" --no-tree --strict --quiet \
@@ -60,6 +62,14 @@ else
 	echo "checkpatch.pl not found (install linux-source-6.1)" >"$out/checkpatch"
 	verdict static/checkpatch "$out/checkpatch"
 fi
+
+if [ -x "$checkpatch_dir/scripts/kernel-doc" ]; then
+	"$checkpatch_dir/scripts/kernel-doc" -none "$top"/driver/*.[ch] \
+		"$top/include/uapi/linux/kshm.h" >"$out/kernel-doc" 2>&1
+else
+	echo "kernel-doc not found (install linux-source-6.1)" >"$out/kernel-doc"
+fi
+verdict static/kernel-doc "$out/kernel-doc"
 
 cppcheck --quiet --enable=warning,portability,performance \
 	--error-exitcode=1 --inline-suppr -I "$top/lib/include" \
