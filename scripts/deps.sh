@@ -77,7 +77,9 @@ add_backports() {
 		echo "URIs: $uris"
 		echo "Suites: bookworm-backports"
 		echo "Components: main"
-		[ -n "$keyring" ] && echo "Signed-By: $keyring"
+		if [ -n "$keyring" ]; then
+			echo "Signed-By: $keyring"
+		fi
 	} | as_root tee "$backports_file" >/dev/null
 }
 
