@@ -88,10 +88,20 @@ log "apt-get update"
 as_root apt-get update -q >&2
 apt_install "${packages[@]}"
 
-# The kernel release a headers meta package points to, e.g. 6.1.0-56-amd64.
+# The kernel release a headers meta package points to, e.g. 6.1.0-56-amd64;
+# empty when there is no such package.
 release_of() {
-	apt-cache depends "$@" 2>/dev/null |
+	{ apt-cache depends "$@" 2>/dev/null || true; } |
 		sed -n 's/^ *Depends: linux-headers-\([0-9].*-amd64\)$/\1/p' | head -n1
+}
+
+# The newest release whose generic amd64 headers match a series, e.g.
+# 6.12: for mirrors that carry linux-headers-6.12.95+deb12-amd64 but not
+# the linux-headers-6.12-amd64 meta package.
+newest_release() {
+	{ apt-cache pkgnames "linux-headers-$1." 2>/dev/null || true; } |
+		sed -n "s/^linux-headers-\($1\.[0-9][^-]*\)-amd64\$/\1-amd64/p" |
+		sort -V | tail -n1
 }
 
 # Unpack vmlinuz of a release from its image .deb (the host kernel is left
@@ -113,13 +123,15 @@ fetch_vmlinuz() {
 
 mkdir -p "$cache"
 rel61=$(release_of linux-headers-amd64)
-rel612=$(release_of -t bookworm-backports linux-headers-6.12-amd64 ||
-	 release_of linux-headers-6.12-amd64)
+rel612=$(release_of -t bookworm-backports linux-headers-6.12-amd64)
+[ -n "$rel612" ] || rel612=$(release_of linux-headers-6.12-amd64)
+[ -n "$rel612" ] || rel612=$(newest_release 6.12)
 [ -n "$rel61" ] || { log "no 6.1 headers package found"; exit 1; }
 [ -n "$rel612" ] || { log "no 6.12 headers package found in bookworm-backports"; exit 1; }
 
 apt_install "linux-headers-$rel61"
-apt_install -t bookworm-backports "linux-headers-$rel612"
+apt_install -t bookworm-backports "linux-headers-$rel612" ||
+	apt_install "linux-headers-$rel612"
 
 tmpk=$(mktemp)
 for rel in "$rel61" "$rel612"; do
