@@ -75,6 +75,11 @@ static int kshm_check_params(void)
 		       kshm_max_size, PAGE_SIZE, KSHM_MAX_SIZE_LIMIT);
 		return -EINVAL;
 	}
+	/*
+	 * max_size rounds down to whole pages, so a size within it still is
+	 * once rounded up.
+	 */
+	kshm_max_size = round_down(kshm_max_size, PAGE_SIZE);
 	if (!kshm_size || kshm_size > kshm_max_size) {
 		pr_err("size=%llu is not within 1..max_size (%llu)\n",
 		       kshm_size, kshm_max_size);
@@ -138,9 +143,6 @@ static int __init kshm_init(void)
 		       kshm_backing);
 		return -EINVAL;
 	}
-	/* max_size is a whole number of pages. */
-	kshm_max_size = round_down(kshm_max_size, PAGE_SIZE);
-
 	kshm_devs = kcalloc(kshm_nr_devs, sizeof(*kshm_devs), GFP_KERNEL);
 	if (!kshm_devs)
 		return -ENOMEM;

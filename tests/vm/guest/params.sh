@@ -6,6 +6,7 @@ echo "KSHM-GROUP params"
 for p in "nr_devs=0" "nr_devs=65" "nr_devs=4294967296" "size=0" \
 	 "backing=foo" "size=2097152 max_size=1048576" "max_size=100" \
 	 "max_size=18446744073709551615" "size=1099511627776" \
+	 "size=18446744073709551615" "size=5000 max_size=5000" \
 	 "mode=04755"; do
 	expect_fail "params/load_refused:${p// /,}" insmod /kshm.ko $p
 	expect "params/nothing_left_after:${p// /,}" test ! -e /sys/module/kshm
