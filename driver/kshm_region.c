@@ -145,9 +145,7 @@ u64 kshm_region_size(struct kshm_region *r)
 void kshm_region_info(struct kshm_region *r, struct kshm_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	down_read(&r->lock);
-	info->size = (u64)r->npages << PAGE_SHIFT;
-	up_read(&r->lock);
+	info->size = kshm_region_size(r);
 	info->max_size = (u64)r->max_pages << PAGE_SHIFT;
 	info->resident_pages = atomic_long_read(&r->resident);
 	info->faults = atomic64_read(&r->faults);

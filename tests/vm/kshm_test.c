@@ -148,14 +148,10 @@ void kt_setup(void)
 	kt_reset(KT_DEV1);
 }
 
-void kt_teardown(void)
-{
-}
-
 TCase *kt_tcase(const char *name)
 {
 	TCase *tc = tcase_create(name);
 
-	tcase_add_checked_fixture(tc, kt_setup, kt_teardown);
+	tcase_add_checked_fixture(tc, kt_setup, NULL);
 	return tc;
 }

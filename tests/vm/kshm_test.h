@@ -40,7 +40,6 @@ bool kt_backing_is_pages(void);
 
 /* Checked fixture: both regions back at KT_SIZE, zeroed, unmapped. */
 void kt_setup(void);
-void kt_teardown(void);
 
 /* One TCase per suite, with the fixture, as most suites want. */
 TCase *kt_tcase(const char *name);
