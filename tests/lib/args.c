@@ -7,7 +7,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 
-#include "kshm-test.h"
+#include "lib-test.h"
 
 START_TEST(open_null_path_fails_einval)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kshm-test.h"
+#include "lib-test.h"
 
 static uint64_t t_saved_size[2];
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kshm-test.h"
+#include "lib-test.h"
 
 #define MAX_SYMS 64
 

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kshm-test.h"
+#include "lib-test.h"
 
 START_TEST(fd_is_the_open_device)
 {

@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kshm-test.h"
+#include "lib-test.h"
 
 static void sysfs_read(unsigned int index, const char *attr, char *buf,
 		       size_t len)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "kshm-test.h"
+#include "lib-test.h"
 
 int main(void)
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kshm-test.h"
+#include "lib-test.h"
 
 START_TEST(open_missing_node_fails_enoent)
 {

@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kshm_test.h"
+#include "driver-test.h"
 
 #define REGION		(4 * 1024 * 1024)
 #define WORKERS		4	/* 2 processes x 2 threads */

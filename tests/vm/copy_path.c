@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kshm_test.h"
+#include "driver-test.h"
 
 static int fd;
 static char *buf;

@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kshm_test.h"
+#include "driver-test.h"
 
 #define MAX_SIZE	(64ULL * 1024 * 1024)	/* the groups' max_size */
 

@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "kshm_test.h"
+#include "driver-test.h"
 
 int main(void)
 {

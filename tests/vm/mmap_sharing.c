@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kshm_test.h"
+#include "driver-test.h"
 
 #define RW	(PROT_READ | PROT_WRITE)
 

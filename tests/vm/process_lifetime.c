@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kshm_test.h"
+#include "driver-test.h"
 
 START_TEST(child_uses_inherited_fd_and_mapping_then_exits)
 {

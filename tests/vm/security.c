@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kshm_test.h"
+#include "driver-test.h"
 
 #define CGROUP		"/sys/fs/cgroup/kshm-test"
 #define LIMIT		(8 * 1024 * 1024)

@@ -3,8 +3,8 @@
  * libkshm's check suites. Host suites need no driver; device suites run
  * against /dev/kshm0 and /dev/kshm1 (the VM loads kshm with nr_devs=2).
  */
-#ifndef KSHM_TEST_H
-#define KSHM_TEST_H
+#ifndef KSHM_LIB_TEST_H
+#define KSHM_LIB_TEST_H
 
 #include <check.h>
 #include <stddef.h>
@@ -42,4 +42,4 @@ size_t t_page(void);
 /* The number of open file descriptors of this process. */
 int t_count_fds(void);
 
-#endif /* KSHM_TEST_H */
+#endif /* KSHM_LIB_TEST_H */

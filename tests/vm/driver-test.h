@@ -4,8 +4,8 @@
  * kshm loaded with nr_devs=2). They talk to /dev/kshmN with raw syscalls,
  * so a failure points at the driver, not at libkshm.
  */
-#ifndef KSHM_TEST_H
-#define KSHM_TEST_H
+#ifndef KSHM_DRIVER_TEST_H
+#define KSHM_DRIVER_TEST_H
 
 #include <check.h>
 #include <stdbool.h>
