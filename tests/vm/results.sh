@@ -1,52 +1,38 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by tests/vm/run (and tested by tests/vm/results-test): how a
-# guest's console log becomes a verdict.
+# guest's console log becomes a verdict. The counting is tests/results.sh's.
 
-# Counts results in a console log; prints "passed failed" last.
-tally() {
-	awk '
-	function run_end(rc) {
-		if (!summary) { print "FAIL " $0 " (no results)"; failed++ }
-		else if (rc != 0 && !run_failed) { print "FAIL " $0; failed++ }
-		summary = 0; run_failed = 0
-	}
-	/^KSHM-GROUP / { print; next }
-	/^KSHM-RESULT PASS stress/ { print }
-	/^KSHM-RESULT PASS / { passed++; next }
-	/^KSHM-RESULT FAIL / { print; failed++; next }
-	/^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+/ {
-		gsub(/,/, "")
-		passed += $3 - $5 - $7; failed += $5 + $7
-		summary = 1; run_failed = ($5 + $7) > 0
-		print; next
-	}
-	/:[FE]:[^:]*:[^:]*:[0-9]+: / { print; next }
-	/^KSHM-RUN / { split($NF, kv, "="); run_end(kv[2]); next }
-	END { print passed + 0, failed + 0 }
-	' "$1"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../results.sh"
 
 # Kernel splats anywhere on the console fail the run.
 scan_splats() {
 	grep -nE 'BUG:|WARNING:|Oops|KASAN|possible circular locking|possible recursive locking|Bad page|general protection|Kernel panic|kernel BUG' "$1" || true
 }
 
-# judge LOG: print what matters in a console log and, last, "passed failed".
-# Besides the tests' own results, a guest that did not print its end
-# marker, a log with no result at all, and a kernel splat each count as a
-# failure.
+# judge LOG: print what matters in a console log and, last,
+# "passed failed skipped". Besides the tests' own results, each of these
+# counts as one failure:
+# - a guest that did not print its end marker (hung, crashed, timed out);
+# - a log where no test passed: no results at all, or only skips (the
+#   guest ran, but nothing was tested, and the VM suite is where the
+#   device tests must run);
+# - a kernel splat.
 judge() {
-	local log=$1 res p f splats
-	res=$(tally "$log")
+	local log=$1 res p f s splats
+	res=$(results_tally -v "$log")
 	sed '$d' <<<"$res"
-	read -r p f <<<"$(tail -n1 <<<"$res")"
+	read -r p f s _ <<<"$(tail -n1 <<<"$res")"
 	if ! grep -q '^KSHM-END' "$log"; then
 		echo "FAIL the guest did not finish; its last lines:"
 		tail -n 30 "$log"
 		f=$((f + 1))
 	fi
 	if [ "$p" -eq 0 ]; then
-		echo "FAIL no test results"
+		if [ "$s" -gt 0 ]; then
+			echo "FAIL no test passed ($s skipped): nothing was tested"
+		else
+			echo "FAIL no test results"
+		fi
 		f=$((f + 1))
 	fi
 	splats=$(scan_splats "$log")
@@ -55,5 +41,5 @@ judge() {
 		echo "$splats"
 		f=$((f + 1))
 	fi
-	echo "$p $f"
+	echo "$p $f $s"
 }
