@@ -128,19 +128,24 @@ static uint64_t run_sum(double (*fn)(size_t), size_t len, double *t)
 	return s;
 }
 
+static int set_size(uint64_t size)
+{
+	struct kshm_resize r = { .size = size, .flags = 0 };
+
+	return ioctl(fd, KSHM_IOC_SET_SIZE, &r);
+}
+
 /* First touch of @npages fresh pages through a new mapping. */
 static double first_touch(size_t npages)
 {
-	uint64_t size = page;
 	volatile char *m;
 	double t;
 	size_t i;
 
 	/* Shrink and grow back: every page is fresh again. */
-	if (ioctl(fd, KSHM_IOC_SET_SIZE, &size))
+	if (set_size(page))
 		die("shrink");
-	size = REGION;
-	if (ioctl(fd, KSHM_IOC_SET_SIZE, &size))
+	if (set_size(REGION))
 		die("grow");
 	m = mmap(NULL, npages * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		 0);
@@ -167,8 +172,7 @@ int main(int argc, char **argv)
 {
 	static const size_t sizes[] = { 4096, 65536, 1 << 20, 4 << 20 };
 	const char *path = argc > 1 ? argv[1] : "/dev/kshm0";
-	struct kshm_info info;
-	uint64_t size = REGION;
+	struct kshm_info info = { .argsz = sizeof(info), .flags = 0 };
 	double tf, tp, tc, tm;
 	size_t i, npages;
 
@@ -176,7 +180,13 @@ int main(int argc, char **argv)
 	fd = open(path, O_RDWR);
 	if (fd < 0)
 		die(path);
-	if (ioctl(fd, KSHM_IOC_SET_SIZE, &size) || ioctl(fd, KSHM_IOC_INFO, &info))
+	if (ioctl(fd, KSHM_IOC_INFO, &info))
+		die("KSHM_IOC_INFO");
+	if (!(info.mask & KSHM_INFO_SIZE) || !(info.mask & KSHM_INFO_BACKING)) {
+		fprintf(stderr, "kshm-bench: the driver reports no size or backing\n");
+		return 1;
+	}
+	if (set_size(REGION))
 		die("resize to 16 MiB");
 	src = malloc(REGION);
 	dst = malloc(REGION);
@@ -210,7 +220,6 @@ int main(int argc, char **argv)
 	}
 	printf("first touch of %zu fresh pages: fault/pread of a page %.2fx\n",
 	       npages, tf / tp);
-	size = info.size;
-	ioctl(fd, KSHM_IOC_SET_SIZE, &size);
+	set_size(info.size);
 	return 0;
 }
