@@ -1,36 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kshm-stress: seeded random operations on kshm regions, checked against a
- * model of every byte.
- *
- * What it tests: 4 workers (2 processes x 2 threads) run a random mix of
- * open, close, mmap (valid and invalid), munmap of whole and partial
- * ranges, mremap (shrink, move into a reserved hole, grow), mprotect,
- * fork with child activity, read, write, pread, pwrite, lseek, resize
- * (KSHM_IOC_SET_SIZE), info (KSHM_IOC_INFO) and touches through mappings,
- * on every region given, at the same time. Every call's result is
- * predicted exactly from the model and the worker's own state (success,
- * or the documented errno), and every byte read from a page the reader
- * owns is compared with what the model says it must hold: a mismatch is
- * lost or corrupted data and fails the run. After the workers finish,
- * every page of every region is checked through pread and through a
- * fresh mapping, and KSHM_IOC_INFO must report no mappings left.
+ * kshm-stress: the operations on the load-time regions, each one's
+ * result predicted from the model (model.h) and the worker's own state,
+ * and the pick of the next operation.
  *
  * How the model stays exact under concurrency:
- *  - worker w (0..3) owns the pages with pgoff % 4 == w of every region;
- *    only the owner writes a page, always a whole page, with a pattern
- *    derived from (region, pgoff, version). Version 0 is a zero page.
- *  - each region has a process-shared, writer-preferring rwlock in the
- *    model: every operation holds it shared, a resize exclusive, so the
- *    size cannot change during an operation.
  *  - each worker publishes how many address ranges (pieces) of each
- *    region it has mapped. Under the exclusive lock nobody maps or
+ *    region it has mapped. Under a region's exclusive lock nobody maps or
  *    unmaps, so a resize must succeed exactly when no worker has a piece,
  *    and fail with EBUSY otherwise. Fork children live only inside an
  *    operation that holds every region's lock shared.
- *  - the model, the workers' state and all buffers the kernel writes to
- *    are MAP_SHARED anonymous memory created (and touched) before the
- *    workers start, so nothing is copy-on-write after a fork.
  *  - an own page is read back and checked before it is overwritten, and
  *    a resize checks (under its exclusive lock, all owners' pages) the
  *    pages a shrink drops and the pages around the old end, so a lost
@@ -38,385 +17,42 @@
  *  - mremap moves go into PROT_NONE holes each worker reserved; the
  *    threads of a process serialize address-picking mmap() against
  *    unmap-and-refill sequences, so no sibling mapping lands in a hole.
- *
- * --fault-inject: each worker thread writes 1 to
- * /proc/thread-self/make-it-fail (children inherit it), so failslab and
- * fail_page_alloc, configured by the caller with task-filter=Y, fail its
- * allocations. Every call may then also fail with ENOMEM (fork also with
- * EAGAIN), and a failed call must change nothing the model can see. The
- * main process, which prints and does the final check, never fails.
- *
- * Usage:
- *   kshm-stress [--seed S] [--ops N] [--max-pages P] [--time-limit SECS]
- *               [--fault-inject] [DEV...]
- * Defaults: a random seed, N=20000, P=256, 600 s, /dev/kshm0 /dev/kshm1.
- * The regions must not be mapped or used by anyone else, and each
- * region's max_size must be at least P pages. The last line printed is
- *   KSHM-RESULT PASS stress:seed=S:ops=N
- * or KSHM-RESULT FAIL stress:seed=S:ops=N <reason>; exit status 0 or 1.
- *
- * Replaying: a failure prints the command line to rerun. Each worker's
- * sequence of random choices is a function of the seed and its number,
- * but the interleaving of the four workers is up to the scheduler, and
- * results that depend on it (a resize meeting another worker's mapping)
- * steer later choices, so a replay retries the same mix, not the same
- * exact history. Hitting the time limit is a failure.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/kshm.h>
+#include "ops.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-#define PG		4096UL
-#define NPROCS		2
-#define NTHREADS	2
-#define NWORKERS	(NPROCS * NTHREADS)
-#define MAXDEVS		8
-#define MAXFDS		6	/* open fds per worker */
-#define MAXPIECES	24	/* mapped ranges per worker */
-#define NSLOTS		6	/* reserved holes per worker for mremap moves */
-#define MAXIO		16	/* pages per read */
-#define MAXMAP		32	/* pages per mmap */
-
-enum op {
-	OP_OPEN, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_UNMAP_ALL, OP_MREMAP,
-	OP_MPROTECT, OP_FORK, OP_READ, OP_WRITE, OP_PREAD, OP_PWRITE,
-	OP_LSEEK, OP_RESIZE, OP_INFO, OP_TOUCH, NOPS
-};
-
-static const char *const op_name[NOPS] = {
+const char *const op_name[NOPS] = {
 	"open", "close", "mmap", "munmap", "unmap-all", "mremap",
 	"mprotect", "fork", "read", "write", "pread", "pwrite",
 	"lseek", "resize", "info", "touch",
 };
 
 /* Relative weights of the operations a worker picks. */
-static const unsigned int op_weight[NOPS] = {
+unsigned int op_weight[NOPS] = {
 	[OP_OPEN] = 5, [OP_CLOSE] = 4, [OP_MMAP] = 12, [OP_MUNMAP] = 8,
 	[OP_UNMAP_ALL] = 2, [OP_MREMAP] = 5, [OP_MPROTECT] = 5,
 	[OP_FORK] = 1, [OP_READ] = 5, [OP_WRITE] = 4, [OP_PREAD] = 8,
 	[OP_PWRITE] = 10, [OP_LSEEK] = 4, [OP_RESIZE] = 3, [OP_INFO] = 3,
 	[OP_TOUCH] = 21,
 };
-
-/* Outcomes counted per operation. */
-enum { OUT_OK, OUT_ERR, OUT_NOMEM, NOUT };
-
-struct region_model {
-	pthread_rwlock_t lock;
-	uint32_t npages;		/* current size */
-	int want_resize;		/* workers waiting to resize (atomic) */
-	uint32_t *ver;			/* per-page version, 0 = zeros */
-	uint64_t max_size;		/* from KSHM_IOC_INFO at start */
-	uint32_t backing, index;
-};
-
-struct failure {
-	int set;			/* atomic: first failure wins */
-	char msg[1024];
-	char mismatch[512];
-};
-
-struct wfd {
-	int fd;
-	int region;
-	int mode;			/* O_RDONLY, O_WRONLY, O_RDWR */
-	int64_t pos;
-};
-
-struct piece {
-	char *addr;
-	uint32_t npages, pgoff;
-	int region;
-	int prot;			/* what we may rely on */
-	bool fd_rw;			/* fd was O_RDWR at mmap time */
-	bool maybe_split;		/* a failed call may have split its VMA */
-	int slot;			/* reserved hole it lives in, or -1 */
-};
-
-struct worker {
-	int id;
-	long opno;
-	uint64_t rng;
-	struct wfd fds[MAXFDS];
-	int nfds;
-	struct piece pieces[MAXPIECES];
-	int npieces;
-	char *slot_base[NSLOTS];
-	int slot_use[NSLOTS];
-	bool slot_lost[NSLOTS];
-	uint64_t last_faults[MAXDEVS];
-	int mif_fd;			/* /proc/thread-self/make-it-fail */
-	/* Everything the kernel writes to lives here (shared, touched). */
-	struct kshm_info info;
-	uint64_t setsize;
-	int wstatus;
-	unsigned char *buf;		/* MAXIO + 2 pages */
-	unsigned char *pat;		/* 1 page */
-	unsigned char *cbuf, *cpat;	/* the fork child's */
-};
-
-struct shared {
-	int stop;			/* atomic */
-	struct failure fail;
-	uint64_t counts[NWORKERS][NOPS][NOUT];
-	uint64_t checked[NWORKERS];	/* pages compared with the model */
-	uint64_t resized[NWORKERS];	/* resizes that changed the region */
-	uint64_t busy[NWORKERS];	/* resizes refused with EBUSY */
-	uint64_t done[NWORKERS];	/* operations run */
-	int mapped[NWORKERS][MAXDEVS];	/* pieces per worker per region */
-	char devpath[MAXDEVS][256];
-	struct region_model reg[MAXDEVS];
-	struct worker w[NWORKERS];
-};
-
-/* One worker's view while it runs: its own state plus what differs in a
- * fork child (buffers, random stream). */
-struct ctx {
-	struct worker *w;
-	unsigned char *buf, *pat;
-	uint64_t rng;
-	bool child;
-	bool check_all;			/* final check: every page is ours */
-};
-
-static struct shared *S;
-static int ndevs;
-static uint32_t max_pages = 256;
-static uint64_t seed;
-static long nops = 20000;
-static long time_limit = 600;
-static bool fault_inject;
-static void *shm_base;
-static size_t shm_len;
-
-/* ---- random numbers, patterns ---- */
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
-
-static uint64_t next64(uint64_t *s)
-{
-	*s += 0x9e3779b97f4a7c15ULL;
-	return mix64(*s);
-}
-
-/* Uniform in [0, n), n > 0. */
-static uint32_t rnd(struct ctx *c, uint32_t n)
-{
-	return (uint32_t)((next64(&c->rng) >> 32) * n >> 32);
-}
-
-static void make_pattern(unsigned char *dst, int region, uint32_t pgoff,
-			 uint32_t ver)
-{
-	uint64_t *p = (uint64_t *)dst, b;
-	size_t i;
-
-	if (!ver) {
-		memset(dst, 0, PG);
-		return;
-	}
-	b = mix64(((uint64_t)region << 56) ^ ((uint64_t)pgoff << 24) ^ ver ^
-		  (seed << 1));
-	for (i = 0; i < PG / 8; i++)
-		p[i] = b + i * 0x9e3779b97f4a7c15ULL;
-}
-
-static uint32_t next_ver(uint32_t v)
-{
-	return v + 1 ? v + 1 : 1;
-}
-
-/* ---- failures and counting ---- */
-
-static bool stopping(void)
-{
-	return __atomic_load_n(&S->stop, __ATOMIC_RELAXED);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-fail(struct ctx *c, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-	int zero = 0;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (__atomic_compare_exchange_n(&S->fail.set, &zero, 1, false,
-					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-		if (c && c->w)
-			snprintf(S->fail.msg, sizeof(S->fail.msg),
-				 "worker %d%s, op %ld: %s", c->w->id,
-				 c->child ? " (fork child)" : "",
-				 c->w->opno, msg);
-		else
-			snprintf(S->fail.msg, sizeof(S->fail.msg), "%s", msg);
-	}
-	__atomic_store_n(&S->stop, 1, __ATOMIC_SEQ_CST);
-}
-
-static void count(struct ctx *c, enum op op, int out)
-{
-	if (c->w)
-		S->counts[c->w->id][op][out]++;
-}
-
-/*
- * Judge a call: exp_err 0 means success returning exp_ret (exp_ret < 0:
- * any non-negative value), else failure with exp_err. With fault
- * injection ENOMEM (and EAGAIN for fork) is always allowed. Returns
- * OUT_OK, OUT_ERR (the expected errno), OUT_NOMEM, or -1 after a failure.
- */
-static int judge(struct ctx *c, enum op op, long ret, int err, long exp_ret,
-		 int exp_err, const char *what)
-{
-	if (!exp_err && ret >= 0 && (exp_ret < 0 || ret == exp_ret)) {
-		count(c, op, OUT_OK);
-		return OUT_OK;
-	}
-	if (exp_err && ret == -1 && err == exp_err) {
-		count(c, op, OUT_ERR);
-		return OUT_ERR;
-	}
-	if (fault_inject && ret == -1 &&
-	    (err == ENOMEM || (op == OP_FORK && err == EAGAIN))) {
-		count(c, op, OUT_NOMEM);
-		return OUT_NOMEM;
-	}
-	if (ret == -1)
-		fail(c, "%s: failed with %s, expected %s%s", what,
-		     strerrorname_np(err) ?: "?",
-		     exp_err ? strerrorname_np(exp_err) : "success",
-		     fault_inject ? " (or ENOMEM)" : "");
-	else if (exp_err)
-		fail(c, "%s: returned %ld, expected %s", what, ret,
-		     strerrorname_np(exp_err));
-	else
-		fail(c, "%s: returned %ld, expected %ld", what, ret, exp_ret);
-	return -1;
-}
-
-/* ---- the model ---- */
-
-static struct region_model *RM(int r)
-{
-	return &S->reg[r];
-}
-
-static void rdlock(int r)
-{
-	pthread_rwlock_rdlock(&RM(r)->lock);
-}
-
-static void wrlock(int r)
-{
-	pthread_rwlock_wrlock(&RM(r)->lock);
-}
-
-static void unlock(int r)
-{
-	pthread_rwlock_unlock(&RM(r)->lock);
-}
-
-static bool own(struct ctx *c, uint32_t pgoff)
-{
-	return c->check_all || (int)(pgoff % NWORKERS) == c->w->id;
-}
-
-/* A random page of region r that c owns, or -1 if there is none. */
-static long own_page(struct ctx *c, int r)
-{
-	uint32_t np = RM(r)->npages, id = c->w->id;
-
-	if (np <= id)
-		return -1;
-	return id + (long)NWORKERS * rnd(c, (np - id + NWORKERS - 1) / NWORKERS);
-}
-
-/*
- * Compare bytes read from region r at byte offset off with the model, for
- * the pages c owns. Returns false after recording a mismatch.
- */
-static bool check_bytes(struct ctx *c, int r, uint64_t off,
-			const unsigned char *data, size_t len, const char *via)
-{
-	while (len) {
-		uint32_t pgoff = off / PG;
-		size_t in = off % PG, n = PG - in;
-
-		if (n > len)
-			n = len;
-		if (own(c, pgoff)) {
-			uint32_t v = RM(r)->ver[pgoff];
-
-			make_pattern(c->pat, r, pgoff, v);
-			if (memcmp(c->pat + in, data, n)) {
-				size_t i = 0;
-
-				while (c->pat[in + i] == data[i])
-					i++;
-				char held[64] = "";
-				uint32_t x;
-
-				/* Which version is there instead, if any near? */
-				for (x = v > 64 ? v - 64 : 0; n == PG && x < v + 64; x++) {
-					make_pattern(c->pat, r, pgoff, x);
-					if (x != v && !memcmp(c->pat, data, PG)) {
-						snprintf(held, sizeof(held),
-							 "; the page holds version %u", x);
-						break;
-					}
-				}
-				make_pattern(c->pat, r, pgoff, v);
-				snprintf(S->fail.mismatch,
-					 sizeof(S->fail.mismatch),
-					 "first mismatch: region %d (%s) pgoff %u: expected version %u, byte %zu of the page is 0x%02x, expected 0x%02x (read via %s)%s",
-					 r, S->devpath[r], pgoff, v, in + i,
-					 data[i], c->pat[in + i], via, held);
-				fail(c, "data mismatch in %s pgoff %u (version %u) via %s",
-				     S->devpath[r], pgoff, v, via);
-				return false;
-			}
-			if (c->w)
-				S->checked[c->w->id]++;
-		}
-		off += n;
-		data += n;
-		len -= n;
-	}
-	return true;
-}
 
 /* ---- worker state helpers ---- */
 
@@ -488,14 +124,13 @@ static struct piece del_piece(struct worker *w, int i)
 	return p;
 }
 
-/* Put a PROT_NONE reservation back where a piece in a slot was unmapped. */
 /*
  * Each worker process serializes the calls that pick an address
  * (mmap(NULL)) against the sequences that leave a hole and then fill or
  * check it (munmap + re-reserve, mremap + clean-up), so that a hole a
  * thread leaves is never taken by its sibling's new mapping meanwhile.
  */
-static pthread_mutex_t vm_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t vm_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Put a PROT_NONE reservation back where a piece in a slot was unmapped. */
 static void rereserve(struct worker *w, int slot, char *addr, size_t len)
@@ -548,7 +183,7 @@ static void split_piece(struct worker *w, int i, uint32_t a, uint32_t b,
 	}
 	if (mid_prot >= 0) {
 		q = p;
-		q.addr = p.addr + a * PG;
+		q.addr = p.addr + a * pgsz;
 		q.pgoff = p.pgoff + a;
 		q.npages = b - a;
 		q.prot = mid_prot;
@@ -557,7 +192,7 @@ static void split_piece(struct worker *w, int i, uint32_t a, uint32_t b,
 	}
 	if (b < p.npages) {
 		q = p;
-		q.addr = p.addr + b * PG;
+		q.addr = p.addr + b * pgsz;
 		q.pgoff = p.pgoff + b;
 		q.npages = p.npages - b;
 		q.maybe_split |= maybe_split;
@@ -577,12 +212,12 @@ static void unmap_range(struct ctx *c, int i, uint32_t a, uint32_t b)
 	snprintf(what, sizeof(what), "munmap pages %u..%u of a %u-page mapping of %s",
 		 a, b, p.npages, S->devpath[p.region]);
 	pthread_mutex_lock(&vm_lock);
-	ret = munmap(p.addr + a * PG, (b - a) * PG);
+	ret = munmap(p.addr + a * pgsz, (b - a) * pgsz);
 	e = errno;
 	switch (judge(c, OP_MUNMAP, ret, e, 0, 0, what)) {
 	case OUT_OK:
 		split_piece(w, i, a, b, -1, false);
-		rereserve(w, p.slot, p.addr + a * PG, (b - a) * PG);
+		rereserve(w, p.slot, p.addr + a * pgsz, (b - a) * pgsz);
 		publish_mapped(w);
 		break;
 	case OUT_NOMEM:
@@ -593,7 +228,7 @@ static void unmap_range(struct ctx *c, int i, uint32_t a, uint32_t b)
 }
 
 /* Drop every piece of region r (r < 0: of every region). */
-static void drop_pieces(struct ctx *c, int r)
+void drop_pieces(struct ctx *c, int r)
 {
 	struct worker *w = c->w;
 	int i, pr;
@@ -699,12 +334,12 @@ static void op_mmap(struct ctx *c, int r)
 		 "mmap %s pgoff %u len %u pages prot %#x flags %#x fd mode %d (size %u pages)",
 		 S->devpath[r], pgoff, len, prot, flags, w->fds[fi].mode, np);
 	pthread_mutex_lock(&vm_lock);
-	addr = mmap(NULL, (size_t)len * PG, prot, flags, w->fds[fi].fd,
-		    (off_t)pgoff * PG);
+	addr = mmap(NULL, (size_t)len * pgsz, prot, flags, w->fds[fi].fd,
+		    (off_t)pgoff * pgsz);
 	e = errno;
 	if (judge(c, OP_MMAP, addr == MAP_FAILED ? -1 : 0, e, 0, exp, what) != OUT_OK) {
 		if (addr != MAP_FAILED)
-			munmap(addr, (size_t)len * PG);
+			munmap(addr, (size_t)len * pgsz);
 		pthread_mutex_unlock(&vm_lock);
 		return;
 	}
@@ -765,7 +400,7 @@ static void do_mremap(struct ctx *c, int i)
 {
 	struct worker *w = c->w;
 	struct piece *p = &w->pieces[i];
-	size_t old = (size_t)p->npages * PG, new;
+	size_t old = (size_t)p->npages * pgsz, new;
 	char what[200];
 	void *ret;
 	int v = rnd(c, 10), e, s, res;
@@ -773,25 +408,25 @@ static void do_mremap(struct ctx *c, int i)
 	if (v < 2) {			/* grow: VM_DONTEXPAND */
 		int flags = rnd(c, 2) ? MREMAP_MAYMOVE : 0;
 
-		new = old + (1 + rnd(c, 3)) * PG;
+		new = old + (1 + rnd(c, 3)) * pgsz;
 		snprintf(what, sizeof(what), "mremap grow %zu -> %zu pages flags %#x",
-			 old / PG, new / PG, flags);
+			 old / pgsz, new / pgsz, flags);
 		ret = mremap(p->addr, old, new, flags);
 		e = errno;
 		judge(c, OP_MREMAP, ret == MAP_FAILED ? -1 : 0, e, 0, EFAULT, what);
 		return;
 	}
 	if (v < 5 && p->npages >= 2) {	/* shrink in place */
-		new = (1 + rnd(c, p->npages - 1)) * PG;
+		new = (1 + rnd(c, p->npages - 1)) * pgsz;
 		snprintf(what, sizeof(what), "mremap shrink %zu -> %zu pages",
-			 old / PG, new / PG);
+			 old / pgsz, new / pgsz);
 		ret = mremap(p->addr, old, new, 0);
 		e = errno;
 		res = judge(c, OP_MREMAP, ret == MAP_FAILED ? -1 :
 			    ret == p->addr ? 0 : 1, e, 0, 0, what);
 		if (res == OUT_OK) {
 			rereserve(w, p->slot, p->addr + new, old - new);
-			p->npages = new / PG;
+			p->npages = new / pgsz;
 		} else if (res == OUT_NOMEM) {
 			p->maybe_split = true;
 		}
@@ -801,7 +436,7 @@ static void do_mremap(struct ctx *c, int i)
 	if (s < 0)
 		return;
 	snprintf(what, sizeof(what), "mremap move %zu pages of %s to a reserved hole",
-		 old / PG, S->devpath[p->region]);
+		 old / pgsz, S->devpath[p->region]);
 	ret = mremap(p->addr, old, old, MREMAP_MAYMOVE | MREMAP_FIXED,
 		     w->slot_base[s]);
 	e = errno;
@@ -869,7 +504,7 @@ static void op_mprotect(struct ctx *c, int i)
 	snprintf(what, sizeof(what),
 		 "mprotect pages %u..%u of a %u-page mapping (fd %s) to %#x",
 		 a, b, p.npages, p.fd_rw ? "O_RDWR" : "read-only", prot);
-	ret = mprotect(p.addr + a * PG, (size_t)(b - a) * PG, prot);
+	ret = mprotect(p.addr + a * pgsz, (size_t)(b - a) * pgsz, prot);
 	e = errno;
 	res = judge(c, OP_MPROTECT, ret, e, 0, exp, what);
 	if (res == OUT_OK)
@@ -885,16 +520,16 @@ static void touch_piece(struct ctx *c, struct piece *p)
 
 	while (k-- && !stopping()) {
 		uint32_t i = rnd(c, p->npages), pgoff = p->pgoff + i;
-		unsigned char *page = (unsigned char *)p->addr + i * PG;
+		unsigned char *page = (unsigned char *)p->addr + i * pgsz;
 		uint32_t *ver = &RM(p->region)->ver[pgoff];
 
 		if (!own(c, pgoff)) {
 			/* Exercise the fault path; the owner may be writing. */
-			(void)*(volatile unsigned char *)(page + rnd(c, PG));
+			(void)*(volatile unsigned char *)(page + rnd(c, pgsz));
 			count(c, OP_TOUCH, OUT_OK);
 			continue;
 		}
-		if (!check_bytes(c, p->region, (uint64_t)pgoff * PG, page, PG,
+		if (!check_bytes(c, p->region, (uint64_t)pgoff * pgsz, page, pgsz,
 				 c->child ? "an inherited mapping (fork child)" :
 				 "a mapping"))
 			return;
@@ -902,7 +537,7 @@ static void touch_piece(struct ctx *c, struct piece *p)
 			uint32_t v = next_ver(*ver);
 
 			make_pattern(c->pat, p->region, pgoff, v);
-			memcpy(page, c->pat, PG);
+			memcpy(page, c->pat, pgsz);
 			*ver = v;
 		}
 		count(c, OP_TOUCH, OUT_OK);
@@ -933,7 +568,7 @@ static void precheck(struct ctx *c, int r, long pgoff)
 	int fi = pick_fd(c, r, O_RDONLY);
 
 	if (fi >= 0)
-		read_check(c, OP_PREAD, c->w->fds[fi].fd, r, pgoff * PG, PG, PG,
+		read_check(c, OP_PREAD, c->w->fds[fi].fd, r, pgoff * pgsz, pgsz, pgsz,
 			   c->child ? "pread before a write (fork child)" :
 			   "pread before a write");
 }
@@ -953,9 +588,9 @@ static void write_page(struct ctx *c, enum op op, int fd, int r, long pgoff)
 	make_pattern(c->buf, r, pgoff, v);
 	snprintf(what, sizeof(what), "pwrite %s pgoff %ld (version %u)",
 		 S->devpath[r], pgoff, v);
-	ret = pwrite(fd, c->buf, PG, pgoff * PG);
+	ret = pwrite(fd, c->buf, pgsz, pgoff * pgsz);
 	e = errno;
-	if (judge(c, op, ret, e, PG, 0, what) == OUT_OK)
+	if (judge(c, op, ret, e, pgsz, 0, what) == OUT_OK)
 		*ver = v;
 }
 
@@ -977,9 +612,9 @@ static int child_main(struct ctx *pc, uint64_t cseed)
 	c->pat = w->cpat;
 	c->rng = cseed;
 	/* Map the buffers from user space: a fault there is retried. */
-	for (i = 0; i < 2 * PG; i += 64)
+	for (i = 0; i < 2 * pgsz; i += 64)
 		w->cbuf[i] = 0;
-	for (i = 0; i < PG; i += 64)
+	for (i = 0; i < pgsz; i += 64)
 		w->cpat[i] = 0;
 	for (k = 1 + rnd(c, 6); k > 0 && !stopping(); k--) {
 		int v = rnd(c, 3), r = rnd(c, ndevs), fi;
@@ -993,7 +628,7 @@ static int child_main(struct ctx *pc, uint64_t cseed)
 		if (pg < 0)
 			continue;
 		if (v == 1 && (fi = pick_fd(c, r, O_RDONLY)) >= 0)
-			read_check(c, OP_PREAD, w->fds[fi].fd, r, pg * PG, PG, PG,
+			read_check(c, OP_PREAD, w->fds[fi].fd, r, pg * pgsz, pgsz, pgsz,
 				   "pread (fork child)");
 		else if ((fi = pick_fd(c, r, O_WRONLY)) >= 0)
 			write_page(c, OP_PWRITE, w->fds[fi].fd, r, pg);
@@ -1036,7 +671,7 @@ static void op_read(struct ctx *c, int r)
 {
 	struct worker *w = c->w;
 	int fi = pick_fd(c, r, -1), e;
-	uint64_t size = (uint64_t)RM(r)->npages * PG;
+	uint64_t size = (uint64_t)RM(r)->npages * pgsz;
 	size_t len;
 	long ret, exp;
 	struct wfd *f;
@@ -1047,9 +682,9 @@ static void op_read(struct ctx *c, int r)
 		return;
 	f = &w->fds[fi];
 	pos = f->pos;
-	len = 1 + rnd(c, MAXIO * PG);
+	len = 1 + rnd(c, MAXIO * pgsz);
 	if (rnd(c, 4) == 0)
-		len = PG;
+		len = pgsz;
 	exp = f->mode == O_WRONLY ? -1 : (uint64_t)pos >= size ? 0 :
 	      (long)(size - pos < len ? size - pos : len);
 	snprintf(what, sizeof(what), "read %s at position %" PRId64 " count %zu (size %" PRIu64 ")",
@@ -1082,7 +717,7 @@ static void op_write(struct ctx *c, int r)
 {
 	struct worker *w = c->w;
 	int fi = pick_fd(c, r, -1), e, res;
-	uint64_t size = (uint64_t)RM(r)->npages * PG;
+	uint64_t size = (uint64_t)RM(r)->npages * pgsz;
 	long pg = own_page(c, r), ret;
 	struct wfd *f;
 	char what[160];
@@ -1092,7 +727,7 @@ static void op_write(struct ctx *c, int r)
 		return;
 	f = &w->fds[fi];
 	if (f->mode == O_RDONLY) {
-		ret = write(f->fd, c->buf, PG);
+		ret = write(f->fd, c->buf, pgsz);
 		e = errno;
 		judge(c, OP_WRITE, ret, e, 0, EBADF, "write on an O_RDONLY fd");
 		return;
@@ -1105,32 +740,32 @@ static void op_write(struct ctx *c, int r)
 		return;
 	case 1:
 	case 2:				/* at or past the end */
-		do_lseek(c, f, size + rnd(c, 3) * PG + rnd(c, 2) * rnd(c, PG),
+		do_lseek(c, f, size + rnd(c, 3) * pgsz + rnd(c, 2) * rnd(c, pgsz),
 			 SEEK_SET, -1, 0);
 		if ((uint64_t)f->pos < size)
 			return;
 		snprintf(what, sizeof(what), "write at %" PRId64 ", at or past the end (%" PRIu64 ")",
 			 f->pos, size);
-		ret = write(f->fd, c->buf, PG);
+		ret = write(f->fd, c->buf, pgsz);
 		e = errno;
 		judge(c, OP_WRITE, ret, e, 0, ENOSPC, what);
 		return;
 	default:			/* a new version of an own page */
-		if (f->pos != pg * (long)PG)
-			do_lseek(c, f, pg * PG, SEEK_SET, pg * PG, 0);
-		if (f->pos != pg * (long)PG)
+		if (f->pos != pg * (long)pgsz)
+			do_lseek(c, f, pg * pgsz, SEEK_SET, pg * pgsz, 0);
+		if (f->pos != pg * (long)pgsz)
 			return;
 		precheck(c, r, pg);
 		v = next_ver(RM(r)->ver[pg]);
 		make_pattern(c->buf, r, pg, v);
 		snprintf(what, sizeof(what), "write %s pgoff %ld (version %u)",
 			 S->devpath[r], pg, v);
-		ret = write(f->fd, c->buf, PG);
+		ret = write(f->fd, c->buf, pgsz);
 		e = errno;
-		res = judge(c, OP_WRITE, ret, e, PG, 0, what);
+		res = judge(c, OP_WRITE, ret, e, pgsz, 0, what);
 		if (res == OUT_OK) {
 			RM(r)->ver[pg] = v;
-			f->pos += PG;
+			f->pos += pgsz;
 		}
 	}
 }
@@ -1150,7 +785,7 @@ static char *map_addr_of(struct ctx *c, int r, long *pgoff, bool writable)
 		for (j = 0; j < p->npages; j++)
 			if (own(c, p->pgoff + j)) {
 				*pgoff = p->pgoff + j;
-				return p->addr + j * PG;
+				return p->addr + j * pgsz;
 			}
 	}
 	return NULL;
@@ -1171,16 +806,16 @@ static void self_copy(struct ctx *c, enum op op, int fd, int r)
 		return;
 	snprintf(what, sizeof(what), "%s %s pgoff %ld to/from its own mapping",
 		 op_name[op], S->devpath[r], pg);
-	ret = op == OP_PREAD ? pread(fd, addr, PG, pg * PG) :
-			       pwrite(fd, addr, PG, pg * PG);
+	ret = op == OP_PREAD ? pread(fd, addr, pgsz, pg * pgsz) :
+			       pwrite(fd, addr, pgsz, pg * pgsz);
 	e = errno;
-	if (fault_inject && ((ret >= 0 && ret < (long)PG) ||
+	if (fault_inject && ((ret >= 0 && ret < (long)pgsz) ||
 			     (ret < 0 && e == EFAULT))) {
 		count(c, op, OUT_NOMEM);
-	} else if (judge(c, op, ret, e, PG, 0, what) < 0) {
+	} else if (judge(c, op, ret, e, pgsz, 0, what) < 0) {
 		return;
 	}
-	check_bytes(c, r, pg * PG, (unsigned char *)addr, PG,
+	check_bytes(c, r, pg * pgsz, (unsigned char *)addr, pgsz,
 		    "a mapping after a self-copy");
 }
 
@@ -1194,7 +829,7 @@ static void op_pread(struct ctx *c, int r)
 	if (fi < 0)
 		return;
 	if (w->fds[fi].mode == O_WRONLY) {
-		ret = pread(w->fds[fi].fd, c->buf, PG, 0);
+		ret = pread(w->fds[fi].fd, c->buf, pgsz, 0);
 		e = errno;
 		judge(c, OP_PREAD, ret, e, 0, EBADF, "pread on an O_WRONLY fd");
 		return;
@@ -1202,7 +837,7 @@ static void op_pread(struct ctx *c, int r)
 	switch (rnd(c, 7)) {
 	case 0:				/* an own page */
 		if (pg >= 0) {
-			read_check(c, OP_PREAD, w->fds[fi].fd, r, pg * PG, PG, PG,
+			read_check(c, OP_PREAD, w->fds[fi].fd, r, pg * pgsz, pgsz, pgsz,
 				   "pread");
 			break;
 		}
@@ -1210,26 +845,26 @@ static void op_pread(struct ctx *c, int r)
 	case 1:				/* a range inside */
 		a = rnd(c, np);
 		n = 1 + rnd(c, np - a < MAXIO ? np - a : MAXIO);
-		read_check(c, OP_PREAD, w->fds[fi].fd, r, (uint64_t)a * PG,
-			   (size_t)n * PG, (long)n * PG, "pread");
+		read_check(c, OP_PREAD, w->fds[fi].fd, r, (uint64_t)a * pgsz,
+			   (size_t)n * pgsz, (long)n * pgsz, "pread");
 		break;
 	case 2:				/* crossing the end: short */
 		j = 1 + rnd(c, np < 4 ? np : 4);
 		n = j + 1 + rnd(c, 4);
 		read_check(c, OP_PREAD, w->fds[fi].fd, r,
-			   (uint64_t)(np - j) * PG, (size_t)n * PG, (long)j * PG,
+			   (uint64_t)(np - j) * pgsz, (size_t)n * pgsz, (long)j * pgsz,
 			   "pread crossing the end");
 		break;
 	case 3:				/* at or past the end: 0 */
 		read_check(c, OP_PREAD, w->fds[fi].fd, r,
-			   (uint64_t)(np + rnd(c, 3)) * PG + rnd(c, 2) * rnd(c, PG),
-			   1 + rnd(c, 2 * PG), 0, "pread at or past the end");
+			   (uint64_t)(np + rnd(c, 3)) * pgsz + rnd(c, 2) * rnd(c, pgsz),
+			   1 + rnd(c, 2 * pgsz), 0, "pread at or past the end");
 		break;
 	case 4:				/* unaligned, small */
-		a = rnd(c, np * PG);
-		n = 1 + rnd(c, 3 * PG);
+		a = rnd(c, np * pgsz);
+		n = 1 + rnd(c, 3 * pgsz);
 		read_check(c, OP_PREAD, w->fds[fi].fd, r, a, n,
-			   np * PG - a < n ? (long)(np * PG - a) : (long)n,
+			   np * pgsz - a < n ? (long)(np * pgsz - a) : (long)n,
 			   "unaligned pread");
 		break;
 	default:
@@ -1249,7 +884,7 @@ static void op_pwrite(struct ctx *c, int r)
 	if (fi < 0)
 		return;
 	if (w->fds[fi].mode == O_RDONLY) {
-		ret = pwrite(w->fds[fi].fd, c->buf, PG, 0);
+		ret = pwrite(w->fds[fi].fd, c->buf, pgsz, 0);
 		e = errno;
 		judge(c, OP_PWRITE, ret, e, 0, EBADF, "pwrite on an O_RDONLY fd");
 		return;
@@ -1263,10 +898,10 @@ static void op_pwrite(struct ctx *c, int r)
 			make_pattern(c->buf, r, np - 1, v);
 			snprintf(what, sizeof(what), "pwrite crossing the end of %s (%u pages)",
 				 S->devpath[r], np);
-			ret = pwrite(w->fds[fi].fd, c->buf, (2 + rnd(c, 3)) * PG,
-				     (off_t)(np - 1) * PG);
+			ret = pwrite(w->fds[fi].fd, c->buf, (2 + rnd(c, 3)) * pgsz,
+				     (off_t)(np - 1) * pgsz);
 			e = errno;
-			if (judge(c, OP_PWRITE, ret, e, PG, 0, what) == OUT_OK)
+			if (judge(c, OP_PWRITE, ret, e, pgsz, 0, what) == OUT_OK)
 				RM(r)->ver[np - 1] = v;
 			break;
 		}
@@ -1274,8 +909,8 @@ static void op_pwrite(struct ctx *c, int r)
 	case 1:				/* at or past the end */
 		snprintf(what, sizeof(what), "pwrite past the end of %s (%u pages)",
 			 S->devpath[r], np);
-		ret = pwrite(w->fds[fi].fd, c->buf, 1 + rnd(c, PG),
-			     (off_t)(np + rnd(c, 3)) * PG + rnd(c, 2) * rnd(c, PG));
+		ret = pwrite(w->fds[fi].fd, c->buf, 1 + rnd(c, pgsz),
+			     (off_t)(np + rnd(c, 3)) * pgsz + rnd(c, 2) * rnd(c, pgsz));
 		e = errno;
 		judge(c, OP_PWRITE, ret, e, 0, ENOSPC, what);
 		break;
@@ -1292,7 +927,7 @@ static void op_lseek(struct ctx *c, int r)
 {
 	struct worker *w = c->w;
 	int fi = pick_fd(c, r, -1);
-	int64_t size = (int64_t)RM(r)->npages * PG, off, pos;
+	int64_t size = (int64_t)RM(r)->npages * pgsz, off, pos;
 	struct wfd *f;
 
 	if (fi < 0)
@@ -1302,25 +937,25 @@ static void op_lseek(struct ctx *c, int r)
 	switch (rnd(c, 6)) {
 	case 0:
 	case 1:
-		off = rnd(c, size + 3 * PG);
+		off = rnd(c, size + 3 * pgsz);
 		do_lseek(c, f, off, SEEK_SET, off, 0);
 		break;
 	case 2:
-		off = (int64_t)rnd(c, 4 * PG) - 2 * (int64_t)PG;
+		off = (int64_t)rnd(c, 4 * pgsz) - 2 * (int64_t)pgsz;
 		if (pos + off < 0)
 			do_lseek(c, f, off, SEEK_CUR, 0, EINVAL);
 		else
 			do_lseek(c, f, off, SEEK_CUR, pos + off, 0);
 		break;
 	case 3:
-		off = -(int64_t)rnd(c, size + 2 * PG) + rnd(c, 2) * (int64_t)PG;
+		off = -(int64_t)rnd(c, size + 2 * pgsz) + rnd(c, 2) * (int64_t)pgsz;
 		if (size + off < 0)
 			do_lseek(c, f, off, SEEK_END, 0, EINVAL);
 		else
 			do_lseek(c, f, off, SEEK_END, size + off, 0);
 		break;
 	case 4:
-		do_lseek(c, f, -1 - (int64_t)rnd(c, PG), SEEK_SET, 0, EINVAL);
+		do_lseek(c, f, -1 - (int64_t)rnd(c, pgsz), SEEK_SET, 0, EINVAL);
 		break;
 	default:
 		do_lseek(c, f, 0, 7, 0, EINVAL);
@@ -1341,10 +976,10 @@ static void op_info(struct ctx *c, int r)
 	e = errno;
 	if (judge(c, OP_INFO, ret, e, 0, 0, "KSHM_IOC_INFO") != OUT_OK)
 		return;
-	if (in->size != (uint64_t)m->npages * PG)
+	if (in->size != (uint64_t)m->npages * pgsz)
 		fail(c, "INFO of %s: size %llu, the model says %u pages",
 		     S->devpath[r], (unsigned long long)in->size, m->npages);
-	else if (in->max_size != m->max_size || in->page_size != PG ||
+	else if (in->max_size != m->max_size || in->page_size != pgsz ||
 		 in->backing != m->backing || in->index != m->index)
 		fail(c, "INFO of %s: max_size/page_size/backing/index changed",
 		     S->devpath[r]);
@@ -1377,8 +1012,8 @@ static void verify_all(struct ctx *c, int r, int fi, uint32_t from,
 	while (from < to && !stopping()) {
 		uint32_t n = to - from < MAXIO ? to - from : MAXIO;
 
-		read_check(&all, OP_PREAD, c->w->fds[fi].fd, r, (uint64_t)from * PG,
-			   (size_t)n * PG, (long)n * PG, via);
+		read_check(&all, OP_PREAD, c->w->fds[fi].fd, r, (uint64_t)from * pgsz,
+			   (size_t)n * pgsz, (long)n * pgsz, via);
 		from += n;
 	}
 }
@@ -1390,7 +1025,7 @@ static void op_resize(struct ctx *c, int r)
 	int fi = pick_fd(c, r, O_WRONLY), v = rnd(c, 10), ret, e, exp, res;
 	uint32_t n = 1 + rnd(c, max_pages), p, old, keep;
 	int rfi;
-	uint64_t bytes = (uint64_t)(n - 1) * PG + 1 + rnd(c, PG);
+	uint64_t bytes = (uint64_t)(n - 1) * pgsz + 1 + rnd(c, pgsz);
 	bool coop = rnd(c, 2);
 	char what[160];
 	struct timespec ts;
@@ -1403,7 +1038,7 @@ static void op_resize(struct ctx *c, int r)
 
 		bytes = bad[rnd(c, 3)];
 		if (bytes == 0 && rnd(c, 2))
-			bytes = m->max_size + 1 + rnd(c, 2 * PG);
+			bytes = m->max_size + 1 + rnd(c, 2 * pgsz);
 		rdlock(r);
 		snprintf(what, sizeof(what), "SET_SIZE %s to %" PRIu64, S->devpath[r], bytes);
 		w->setsize = bytes;
@@ -1470,9 +1105,17 @@ static void op_resize(struct ctx *c, int r)
 		__atomic_sub_fetch(&m->want_resize, 1, __ATOMIC_SEQ_CST);
 }
 
-/* ---- workers ---- */
+/* ---- picking the next operation ---- */
 
 static unsigned int weight_total;
+
+void ops_init(void)
+{
+	unsigned int i;
+
+	for (weight_total = 0, i = 0; i < NOPS; i++)
+		weight_total += op_weight[i];
+}
 
 static enum op pick_op(struct ctx *c)
 {
@@ -1484,7 +1127,7 @@ static enum op pick_op(struct ctx *c)
 	return i;
 }
 
-static void run_op(struct ctx *c)
+void run_op(struct ctx *c)
 {
 	struct worker *w = c->w;
 	enum op op = pick_op(c);
@@ -1573,427 +1216,4 @@ static void run_op(struct ctx *c)
 		break;
 	}
 	unlock(r);
-}
-
-static void set_make_it_fail(struct worker *w, int on)
-{
-	if (w->mif_fd >= 0 && write(w->mif_fd, on ? "1" : "0", 1) != 1 && on)
-		fail(NULL, "cannot write /proc/thread-self/make-it-fail: %s",
-		     strerror(errno));
-}
-
-static void *worker_thread(void *arg)
-{
-	struct worker *w = arg;
-	struct ctx c = { .w = w, .buf = w->buf, .pat = w->pat,
-			 .rng = mix64(seed ^ (0x1000 + w->id)) };
-	long per = nops / NWORKERS + (w->id < nops % NWORKERS);
-	size_t slotlen = (size_t)max_pages * PG;
-	char *res;
-	int s, i;
-
-	/* Preallocate: holes for mremap moves, buffers touched. */
-	pthread_mutex_lock(&vm_lock);
-	res = mmap(NULL, slotlen * NSLOTS, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	pthread_mutex_unlock(&vm_lock);
-	if (res == MAP_FAILED) {
-		fail(&c, "cannot reserve address space: %s", strerror(errno));
-		return NULL;
-	}
-	for (s = 0; s < NSLOTS; s++)
-		w->slot_base[s] = res + s * slotlen;
-	memset(w->buf, 0, (MAXIO + 2) * PG);
-	memset(w->pat, 0, PG);
-	w->mif_fd = -1;
-	if (fault_inject) {
-		w->mif_fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
-		if (w->mif_fd < 0) {
-			fail(&c, "--fault-inject: cannot open /proc/thread-self/make-it-fail (%s); is CONFIG_FAULT_INJECTION set?",
-			     strerror(errno));
-			return NULL;
-		}
-		set_make_it_fail(w, 1);
-	}
-	for (w->opno = 0; w->opno < per && !stopping(); w->opno++) {
-		run_op(&c);
-		S->done[w->id]++;
-	}
-	set_make_it_fail(w, 0);
-	/* Leave nothing mapped or open. */
-	drop_pieces(&c, -1);
-	if (!stopping() && w->npieces)
-		fail(&c, "%d mappings could not be dropped at the end", w->npieces);
-	for (i = 0; i < w->nfds; i++)
-		close(w->fds[i].fd);
-	w->nfds = 0;
-	return NULL;
-}
-
-static void worker_process(int pi)
-{
-	pthread_t th[NTHREADS];
-	volatile char *p;
-	int t;
-
-	/* Map every page of the shared area writable here, before any
-	 * injection: the kernel then never faults on it. */
-	for (p = shm_base; p < (char *)shm_base + shm_len; p += PG)
-		__atomic_fetch_or(p, 0, __ATOMIC_RELAXED);
-	for (t = 0; t < NTHREADS; t++)
-		if (pthread_create(&th[t], NULL, worker_thread,
-				   &S->w[pi * NTHREADS + t])) {
-			fail(NULL, "pthread_create failed");
-			_exit(1);
-		}
-	for (t = 0; t < NTHREADS; t++)
-		pthread_join(th[t], NULL);
-	_exit(0);
-}
-
-/* ---- setup, final check, report ---- */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void *shalloc(size_t *off, size_t len)
-{
-	void *p = (char *)shm_base + *off;
-
-	*off += (len + PG - 1) / PG * PG;
-	return p;
-}
-
-static bool setup(const char *const *devs)
-{
-	struct ctx c = { .check_all = true };
-	size_t off, i;
-	int r, fd;
-
-	shm_len = (sizeof(struct shared) + PG - 1) / PG * PG +
-		  ndevs * ((max_pages * sizeof(uint32_t) + PG - 1) / PG * PG) +
-		  (NWORKERS + 1) * (MAXIO + 2 + 1 + 2 + 1) * PG;
-	shm_base = mmap(NULL, shm_len, PROT_READ | PROT_WRITE,
-			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (shm_base == MAP_FAILED) {
-		fail(NULL, "mmap of %zu bytes for the model: %s", shm_len,
-		     strerror(errno));
-		return false;
-	}
-	memset(shm_base, 0, shm_len);
-	S = shm_base;
-	for (r = 0; r < ndevs; r++)
-		snprintf(S->devpath[r], sizeof(S->devpath[r]), "%s", devs[r]);
-	off = (sizeof(struct shared) + PG - 1) / PG * PG;
-	c.buf = shalloc(&off, (MAXIO + 2) * PG);
-	c.pat = shalloc(&off, PG);
-	for (r = 0; r < ndevs; r++)
-		S->reg[r].ver = shalloc(&off, max_pages * sizeof(uint32_t));
-	for (i = 0; i < NWORKERS; i++) {
-		S->w[i].id = i;
-		S->w[i].buf = shalloc(&off, (MAXIO + 2) * PG);
-		S->w[i].pat = shalloc(&off, PG);
-		S->w[i].cbuf = shalloc(&off, 2 * PG);
-		S->w[i].cpat = shalloc(&off, PG);
-	}
-
-	for (r = 0; r < ndevs; r++) {
-		struct region_model *m = RM(r);
-		pthread_rwlockattr_t a;
-		struct kshm_info in;
-		uint64_t bytes;
-		uint32_t n = max_pages / 2 ? max_pages / 2 : 1, p;
-
-		pthread_rwlockattr_init(&a);
-		pthread_rwlockattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-		pthread_rwlockattr_setkind_np(&a,
-			PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-		pthread_rwlock_init(&m->lock, &a);
-		pthread_rwlockattr_destroy(&a);
-
-		fd = open(S->devpath[r], O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			fail(NULL, "open %s: %s", S->devpath[r], strerror(errno));
-			return false;
-		}
-		if (ioctl(fd, KSHM_IOC_INFO, &in)) {
-			fail(NULL, "KSHM_IOC_INFO on %s: %s", S->devpath[r],
-			     strerror(errno));
-			close(fd);
-			return false;
-		}
-		if (in.page_size != PG || in.max_size < (uint64_t)max_pages * PG) {
-			fail(NULL, "%s: page size %u, max_size %llu: need 4096 and at least --max-pages %u pages",
-			     S->devpath[r], in.page_size,
-			     (unsigned long long)in.max_size, max_pages);
-			close(fd);
-			return false;
-		}
-		m->max_size = in.max_size;
-		m->backing = in.backing;
-		m->index = in.index;
-		/* A known state: one zeroed page, then grown with zeros. */
-		bytes = PG;
-		if (ioctl(fd, KSHM_IOC_SET_SIZE, &bytes) ||
-		    pwrite(fd, c.pat, PG, 0) != (ssize_t)PG ||
-		    (bytes = (uint64_t)n * PG,
-		     ioctl(fd, KSHM_IOC_SET_SIZE, &bytes))) {
-			fail(NULL, "cannot set up %s (is it mapped or in use?): %s",
-			     S->devpath[r], strerror(errno));
-			close(fd);
-			return false;
-		}
-		m->npages = n;
-		for (p = 0; p < n; p += MAXIO) {
-			size_t len = (n - p < MAXIO ? n - p : MAXIO) * PG;
-
-			if (pread(fd, c.buf, len, (off_t)p * PG) != (ssize_t)len) {
-				fail(NULL, "initial pread of %s failed", S->devpath[r]);
-				close(fd);
-				return false;
-			}
-			if (!check_bytes(&c, r, (uint64_t)p * PG, c.buf, len,
-					 "pread after the initial resize"))
-				break;
-		}
-		close(fd);
-	}
-	return !S->fail.set;
-}
-
-/* Every page of every region, through pread and a fresh mapping. */
-static void final_check(void)
-{
-	struct ctx c = { .check_all = true };
-	int r, fd;
-	size_t off = (sizeof(struct shared) + PG - 1) / PG * PG;
-
-	c.buf = shalloc(&off, (MAXIO + 2) * PG);
-	c.pat = shalloc(&off, PG);
-	for (r = 0; r < ndevs && !S->fail.set; r++) {
-		struct region_model *m = RM(r);
-		struct kshm_info in;
-		uint32_t p;
-		char *map;
-
-		fd = open(S->devpath[r], O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || ioctl(fd, KSHM_IOC_INFO, &in)) {
-			fail(NULL, "final check: open/INFO of %s: %s",
-			     S->devpath[r], strerror(errno));
-			break;
-		}
-		if (in.size != (uint64_t)m->npages * PG || in.mappings) {
-			fail(NULL, "final check: %s has size %llu and %llu mappings, the model says %u pages and none",
-			     S->devpath[r], (unsigned long long)in.size,
-			     (unsigned long long)in.mappings, m->npages);
-			close(fd);
-			break;
-		}
-		for (p = 0; p < m->npages && !S->fail.set; p += MAXIO) {
-			size_t len = (m->npages - p < MAXIO ? m->npages - p : MAXIO) * PG;
-			ssize_t ret = pread(fd, c.buf, len, (off_t)p * PG);
-
-			if (ret != (ssize_t)len)
-				fail(NULL, "final check: pread of %s at page %u returned %zd",
-				     S->devpath[r], p, ret);
-			else
-				check_bytes(&c, r, (uint64_t)p * PG, c.buf, len,
-					    "pread (final check)");
-		}
-		map = mmap(NULL, (size_t)m->npages * PG, PROT_READ, MAP_SHARED,
-			   fd, 0);
-		if (map == MAP_FAILED) {
-			fail(NULL, "final check: mmap of %s: %s", S->devpath[r],
-			     strerror(errno));
-		} else {
-			if (!S->fail.set)
-				check_bytes(&c, r, 0, (unsigned char *)map,
-					    (size_t)m->npages * PG,
-					    "a fresh mapping (final check)");
-			munmap(map, (size_t)m->npages * PG);
-		}
-		if (!S->fail.set && (ioctl(fd, KSHM_IOC_INFO, &in) || in.mappings))
-			fail(NULL, "final check: %s still has %llu mappings after munmap",
-			     S->devpath[r], (unsigned long long)in.mappings);
-		close(fd);
-	}
-}
-
-static void report(double secs)
-{
-	uint64_t tot[NOUT] = { 0 }, checked = 0, resized = 0, busy = 0, done = 0;
-	int op, i, k;
-
-	printf("%-10s %9s %9s %9s %9s\n", "op", "total", "ok", "errno",
-	       fault_inject ? "enomem" : "");
-	for (op = 0; op < NOPS; op++) {
-		uint64_t n[NOUT] = { 0 };
-
-		for (i = 0; i < NWORKERS; i++)
-			for (k = 0; k < NOUT; k++)
-				n[k] += S->counts[i][op][k];
-		for (k = 0; k < NOUT; k++)
-			tot[k] += n[k];
-		printf("%-10s %9" PRIu64 " %9" PRIu64 " %9" PRIu64, op_name[op],
-		       n[0] + n[1] + n[2], n[0], n[1]);
-		if (fault_inject)
-			printf(" %9" PRIu64, n[2]);
-		printf("\n");
-	}
-	printf("%-10s %9" PRIu64 " %9" PRIu64 " %9" PRIu64, "(calls)",
-	       tot[0] + tot[1] + tot[2], tot[0], tot[1]);
-	if (fault_inject)
-		printf(" %9" PRIu64, tot[2]);
-	printf("\n");
-	for (i = 0; i < NWORKERS; i++) {
-		checked += S->checked[i];
-		resized += S->resized[i];
-		busy += S->busy[i];
-		done += S->done[i];
-	}
-	printf("operations %" PRIu64 " in %.1f s (%.0f/s), pages checked %" PRIu64
-	       ", resizes: %" PRIu64 " changed a size, %" PRIu64 " EBUSY\n",
-	       done, secs, secs > 0 ? done / secs : 0.0, checked, resized, busy);
-	for (i = 0; i < ndevs; i++)
-		printf("%s: %u pages at the end\n", S->devpath[i], RM(i)->npages);
-}
-
-static void usage(void)
-{
-	fprintf(stderr,
-		"usage: kshm-stress [--seed S] [--ops N] [--max-pages P] [--time-limit SECS]\n"
-		"                   [--fault-inject] [DEV...]\n"
-		"defaults: random seed, 20000 ops, 256 pages, 600 s, /dev/kshm0 /dev/kshm1\n");
-	exit(2);
-}
-
-int main(int argc, char **argv)
-{
-	static const char *const defdevs[] = { "/dev/kshm0", "/dev/kshm1" };
-	const char *devs[MAXDEVS];
-	pid_t pids[NPROCS];
-	bool seeded = false, alive[NPROCS];
-	double start, secs, stop_at = 0;
-	int i, nalive, status;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--seed") && i + 1 < argc) {
-			seed = strtoull(argv[++i], NULL, 0);
-			seeded = true;
-		} else if (!strcmp(a, "--ops") && i + 1 < argc) {
-			nops = strtol(argv[++i], NULL, 0);
-		} else if (!strcmp(a, "--max-pages") && i + 1 < argc) {
-			max_pages = strtoul(argv[++i], NULL, 0);
-		} else if (!strcmp(a, "--time-limit") && i + 1 < argc) {
-			time_limit = strtol(argv[++i], NULL, 0);
-		} else if (!strcmp(a, "--fault-inject")) {
-			fault_inject = true;
-		} else if (a[0] == '-') {
-			usage();
-		} else if (ndevs < MAXDEVS) {
-			devs[ndevs++] = a;
-		} else {
-			usage();
-		}
-	}
-	if (nops < 0 || max_pages < 1 || max_pages > 65536 || time_limit < 1)
-		usage();
-	if (!ndevs)
-		for (; ndevs < 2; ndevs++)
-			devs[ndevs] = defdevs[ndevs];
-	if (!seeded) {
-		int fd = open("/dev/urandom", O_RDONLY);
-
-		if (fd < 0 || read(fd, &seed, sizeof(seed)) != sizeof(seed))
-			seed = time(NULL) ^ getpid();
-		if (fd >= 0)
-			close(fd);
-		seed &= 0xffffffffULL;
-	}
-	for (i = 0; i < NOPS; i++)
-		weight_total += op_weight[i];
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("kshm-stress: seed %" PRIu64 ", %ld ops, %d workers (%d processes x %d threads), max %u pages, %s",
-	       seed, nops, NWORKERS, NPROCS, NTHREADS, max_pages,
-	       fault_inject ? "fault injection on, " : "");
-	printf("devices");
-	for (i = 0; i < ndevs; i++)
-		printf(" %s", devs[i]);
-	printf("\n");
-
-	start = now();
-	if (setup(devs)) {
-		fflush(stdout);
-		for (i = 0; i < NPROCS; i++) {
-			pids[i] = fork();
-			if (pids[i] == 0)
-				worker_process(i);
-			alive[i] = pids[i] > 0;
-			if (pids[i] < 0)
-				fail(NULL, "fork of a worker process: %s", strerror(errno));
-		}
-		for (nalive = 0, i = 0; i < NPROCS; i++)
-			nalive += alive[i];
-		while (nalive) {
-			pid_t pid = waitpid(-1, &status, WNOHANG);
-			double t = now();
-
-			if (pid > 0) {
-				for (i = 0; i < NPROCS; i++)
-					if (alive[i] && pids[i] == pid)
-						break;
-				if (i == NPROCS)
-					continue;
-				alive[i] = false;
-				nalive--;
-				if (WIFSIGNALED(status))
-					fail(NULL, "worker process %d (workers %d, %d) killed by signal %d (%s)",
-					     i, i * NTHREADS, i * NTHREADS + 1,
-					     WTERMSIG(status), strsignal(WTERMSIG(status)));
-				else if (WEXITSTATUS(status))
-					fail(NULL, "worker process %d exited with status %d",
-					     i, WEXITSTATUS(status));
-				continue;
-			}
-			if (!stop_at && t - start > time_limit) {
-				fail(NULL, "time limit of %ld s reached", time_limit);
-				stop_at = t;
-			}
-			if (!stop_at && S->fail.set)
-				stop_at = t;
-			/* Stopped workers get 20 s to finish, then are killed. */
-			if (stop_at && t - stop_at > 20)
-				for (i = 0; i < NPROCS; i++)
-					if (alive[i])
-						kill(pids[i], SIGKILL);
-			usleep(20000);
-		}
-	}
-	if (S && !S->fail.set)
-		final_check();
-	secs = now() - start;
-	if (S)
-		report(secs);
-	if (!S || S->fail.set) {
-		printf("kshm-stress: FAIL: %s\n", S ? S->fail.msg : "setup");
-		if (S && S->fail.mismatch[0])
-			printf("kshm-stress: %s\n", S->fail.mismatch);
-		printf("kshm-stress: replay: kshm-stress --seed %" PRIu64 " --ops %ld --max-pages %u%s",
-		       seed, nops, max_pages, fault_inject ? " --fault-inject" : "");
-		for (i = 0; i < ndevs; i++)
-			printf(" %s", devs[i]);
-		printf("\nkshm-stress: (each worker's choices follow from the seed; the interleaving of the workers does not, so a replay may take another path)\n");
-		printf("KSHM-RESULT FAIL stress:seed=%" PRIu64 ":ops=%ld %s\n", seed,
-		       nops, S ? S->fail.msg : "setup");
-		return 1;
-	}
-	printf("KSHM-RESULT PASS stress:seed=%" PRIu64 ":ops=%ld\n", seed, nops);
-	return 0;
 }

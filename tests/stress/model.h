@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kshm-stress: the model of every byte, and the judge of every call.
+ *
+ * Worker w (0..NWORKERS-1) owns the pages with pgoff % NWORKERS == w of
+ * every region; only the owner writes a page, always a whole page, with
+ * a pattern derived from (region, pgoff, version). Version 0 is a zero
+ * page. Each region has a process-shared, writer-preferring rwlock: every
+ * operation holds it shared, a resize exclusive, so the size cannot
+ * change during an operation.
+ */
+#ifndef KSHM_STRESS_MODEL_H
+#define KSHM_STRESS_MODEL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctx;
+
+struct region_model {
+	pthread_rwlock_t lock;
+	uint32_t npages;		/* current size */
+	int want_resize;		/* workers waiting to resize (atomic) */
+	uint32_t *ver;			/* per-page version, 0 = zeros */
+	uint64_t max_size;		/* from KSHM_IOC_INFO at start */
+	uint32_t backing, index;
+};
+
+/* Random numbers: splitmix64, one stream per worker and fork child. */
+uint64_t mix64(uint64_t x);
+uint64_t next64(uint64_t *s);
+uint32_t rnd(struct ctx *c, uint32_t n);	/* uniform in [0, n), n > 0 */
+
+/* The content of a page: key names the region, 0 is a zero page. */
+void make_pattern(unsigned char *dst, uint64_t key, uint32_t pgoff,
+		  uint32_t ver);
+uint32_t next_ver(uint32_t v);
+
+/* Failures: the first one is kept, and every worker stops. */
+bool stopping(void);
+void fail(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void count(struct ctx *c, int op, int out);
+int judge(struct ctx *c, int op, long ret, int err, long exp_ret,
+	  int exp_err, const char *what);
+
+/* The load-time regions given on the command line. */
+struct region_model *RM(int r);
+void rdlock(int r);
+void wrlock(int r);
+void unlock(int r);
+bool own(struct ctx *c, uint32_t pgoff);
+long own_page(struct ctx *c, int r);
+bool check_bytes(struct ctx *c, int r, uint64_t off,
+		 const unsigned char *data, size_t len, const char *via);
+
+#endif /* KSHM_STRESS_MODEL_H */
