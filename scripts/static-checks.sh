@@ -6,7 +6,7 @@
 #   - checkpatch.pl --no-tree --strict -f over driver/ and the UAPI header,
 #     and kernel-doc over driver/ (both from Debian's linux-source-6.1
 #     tarball)
-#   - cppcheck and gcc -fanalyzer over lib/
+#   - cppcheck and gcc -fanalyzer over lib/ and tools/
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,16 +71,22 @@ else
 fi
 verdict static/kernel-doc "$out/kernel-doc"
 
-cppcheck --quiet --enable=warning,portability,performance \
-	--error-exitcode=1 --inline-suppr -I "$top/lib/include" \
-	-I "$top/include/uapi" "$top/lib" >"$out/cppcheck" 2>&1 ||
-	[ -s "$out/cppcheck" ] || echo "cppcheck failed" >"$out/cppcheck"
-verdict static/cppcheck:lib "$out/cppcheck"
+# cppcheck and -fanalyzer over user-space code: the library (built with
+# -D_GNU_SOURCE) and the tools (which define it themselves).
+for dir in lib tools; do
+	defs=
+	[ "$dir" != lib ] || defs=-D_GNU_SOURCE
+	cppcheck --quiet --enable=warning,portability,performance \
+		--error-exitcode=1 --inline-suppr -I "$top/lib/include" \
+		-I "$top/include/uapi" "$top/$dir" >"$out/cppcheck-$dir" 2>&1 ||
+		[ -s "$out/cppcheck-$dir" ] || echo "cppcheck failed" >"$out/cppcheck-$dir"
+	verdict "static/cppcheck:$dir" "$out/cppcheck-$dir"
 
-: >"$out/analyzer"
-for f in "$top"/lib/*.c; do
-	gcc -fanalyzer -Wall -Wextra -fsyntax-only -I "$top/lib/include" \
-		-I "$top/include/uapi" -D_GNU_SOURCE "$f" >>"$out/analyzer" 2>&1
+	: >"$out/analyzer-$dir"
+	for f in "$top/$dir"/*.c; do
+		gcc -fanalyzer -Wall -Wextra -fsyntax-only -I "$top/lib/include" \
+			-I "$top/include/uapi" $defs "$f" >>"$out/analyzer-$dir" 2>&1
+	done
+	verdict "static/fanalyzer:$dir" "$out/analyzer-$dir"
 done
-verdict static/fanalyzer:lib "$out/analyzer"
 exit $status
