@@ -211,7 +211,9 @@ static bool setup(const char *const *devs)
 		struct region_model *m = RM(r);
 		pthread_rwlockattr_t a;
 		struct kshm_info in;
-		uint64_t bytes;
+		struct kshm_resize rs;
+		unsigned int idx;
+		char tail;
 		uint32_t n = max_pages / 2 ? max_pages / 2 : 1, p;
 
 		pthread_rwlockattr_init(&a);
@@ -226,9 +228,21 @@ static bool setup(const char *const *devs)
 			fail(NULL, "open %s: %s", S->devpath[r], strerror(errno));
 			return false;
 		}
-		if (ioctl(fd, KSHM_IOC_INFO, &in)) {
+		if (info_ioctl(fd, &in)) {
 			fail(NULL, "KSHM_IOC_INFO on %s: %s", S->devpath[r],
 			     strerror(errno));
+			close(fd);
+			return false;
+		}
+		if (!info_whole(NULL, &in, S->devpath[r])) {
+			close(fd);
+			return false;
+		}
+		/* A load-time region: kshmN, index N. */
+		if (sscanf(in.name, "kshm%u%c", &idx, &tail) != 1 ||
+		    idx != in.index) {
+			fail(NULL, "%s: KSHM_IOC_INFO gives name \"%s\" and index %u, expected kshmN and N",
+			     S->devpath[r], in.name, in.index);
 			close(fd);
 			return false;
 		}
@@ -242,12 +256,11 @@ static bool setup(const char *const *devs)
 		m->max_size = in.max_size;
 		m->backing = in.backing;
 		m->index = in.index;
+		memcpy(m->name, in.name, sizeof(m->name));
 		/* A known state: one zeroed page, then grown with zeros. */
-		bytes = pgsz;
-		if (ioctl(fd, KSHM_IOC_SET_SIZE, &bytes) ||
+		if (resize_ioctl(fd, &rs, pgsz, 0) ||
 		    pwrite(fd, c.pat, pgsz, 0) != (ssize_t)pgsz ||
-		    (bytes = (uint64_t)n * pgsz,
-		     ioctl(fd, KSHM_IOC_SET_SIZE, &bytes))) {
+		    resize_ioctl(fd, &rs, (uint64_t)n * pgsz, 0)) {
 			fail(NULL, "cannot set up %s (is it mapped or in use?): %s",
 			     S->devpath[r], strerror(errno));
 			close(fd);
@@ -287,9 +300,13 @@ static void final_check(void)
 		char *map;
 
 		fd = open(S->devpath[r], O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || ioctl(fd, KSHM_IOC_INFO, &in)) {
+		if (fd < 0 || info_ioctl(fd, &in)) {
 			fail(NULL, "final check: open/INFO of %s: %s",
 			     S->devpath[r], strerror(errno));
+			break;
+		}
+		if (!info_whole(NULL, &in, "final check")) {
+			close(fd);
 			break;
 		}
 		if (in.size != (uint64_t)m->npages * pgsz || in.mappings) {
@@ -322,7 +339,7 @@ static void final_check(void)
 					    "a fresh mapping (final check)");
 			munmap(map, (size_t)m->npages * pgsz);
 		}
-		if (!S->fail.set && (ioctl(fd, KSHM_IOC_INFO, &in) || in.mappings))
+		if (!S->fail.set && (info_ioctl(fd, &in) || in.mappings))
 			fail(NULL, "final check: %s still has %llu mappings after munmap",
 			     S->devpath[r], (unsigned long long)in.mappings);
 		close(fd);

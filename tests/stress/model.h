@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/kshm.h>
+
 struct ctx;
 
 struct region_model {
@@ -26,6 +28,7 @@ struct region_model {
 	uint32_t *ver;			/* per-page version, 0 = zeros */
 	uint64_t max_size;		/* from KSHM_IOC_INFO at start */
 	uint32_t backing, index;
+	char name[KSHM_NAME_MAX];	/* KSHM_IOC_INFO's name ("kshm0") */
 };
 
 /* Random numbers: splitmix64, one stream per worker and fork child. */

@@ -963,25 +963,124 @@ static void op_lseek(struct ctx *c, int r)
 	}
 }
 
+/* ---- the raw ioctls ---- */
+
+int info_ioctl(int fd, struct kshm_info *in)
+{
+	in->argsz = sizeof(*in);
+	in->flags = 0;
+	return ioctl(fd, KSHM_IOC_INFO, in);
+}
+
+int resize_ioctl(int fd, struct kshm_resize *rs, uint64_t size,
+		 uint64_t flags)
+{
+	rs->size = size;
+	rs->flags = flags;
+	return ioctl(fd, KSHM_IOC_SET_SIZE, rs);
+}
+
+bool info_whole(struct ctx *c, const struct kshm_info *in, const char *what)
+{
+	size_t i;
+
+	if (in->argsz != sizeof(*in)) {
+		fail(c, "%s: argsz %u after the call, expected %zu", what,
+		     in->argsz, sizeof(*in));
+		return false;
+	}
+	if ((in->mask & INFO_MASK_USED) != INFO_MASK_USED) {
+		fail(c, "%s: mask %#llx lacks %#llx", what,
+		     (unsigned long long)in->mask,
+		     (unsigned long long)(INFO_MASK_USED & ~in->mask));
+		return false;
+	}
+	if (!memchr(in->name, 0, sizeof(in->name)) ||
+	    strncmp(in->name, "kshm", 4)) {
+		fail(c, "%s: name \"%.*s\" is not kshm... with a NUL", what,
+		     (int)sizeof(in->name), in->name);
+		return false;
+	}
+	if (in->page_size != pgsz || in->backing > KSHM_BACKING_VMALLOC ||
+	    !in->size || in->size % pgsz || in->size > in->max_size) {
+		fail(c, "%s: page_size %u, backing %u, size %llu, max_size %llu: inconsistent",
+		     what, in->page_size, in->backing,
+		     (unsigned long long)in->size,
+		     (unsigned long long)in->max_size);
+		return false;
+	}
+	/* Only fields a newer driver announces may be non-zero. */
+	for (i = 0; !(in->mask & ~(KSHM_INFO_NAME * 2 - 1)) &&
+		    i < sizeof(in->__reserved) / sizeof(in->__reserved[0]); i++)
+		if (in->__reserved[i] || in->__pad) {
+			fail(c, "%s: __pad or __reserved not zero", what);
+			return false;
+		}
+	return true;
+}
+
+/* KSHM_IOC_INFO with a bad argsz or flags (EINVAL), or a larger argsz. */
+static void info_variant(struct ctx *c, int r, int fd, int v)
+{
+	struct kshm_info *in = &c->w->info;
+	unsigned char *b = c->w->infobuf;
+	size_t big = sizeof(c->w->infobuf), i;
+	char what[160];
+	int ret, e;
+
+	memset(b, 0xa5, big);
+	if (v == 0) {
+		in->argsz = sizeof(*in);
+		in->flags = 1U << rnd(c, 32);
+	} else if (v == 1) {
+		in->argsz = rnd(c, KSHM_INFO_SIZE_VER0);
+		in->flags = 0;
+	} else {
+		in->argsz = sizeof(*in) + 8 * (1 + rnd(c, (big - sizeof(*in)) / 8));
+		in->flags = 0;
+	}
+	snprintf(what, sizeof(what), "KSHM_IOC_INFO on %s with argsz %u flags %#x",
+		 S->devpath[r], in->argsz, in->flags);
+	ret = ioctl(fd, KSHM_IOC_INFO, in);
+	e = errno;
+	if (judge(c, OP_INFO, ret, e, 0, v < 2 ? EINVAL : 0, what) != OUT_OK)
+		return;
+	if (!info_whole(c, in, what))
+		return;
+	for (i = in->argsz; i < big; i++)
+		if (b[i] != 0xa5) {
+			fail(c, "%s: byte %zu, past the %u filled, was written",
+			     what, i, in->argsz);
+			return;
+		}
+}
+
 static void op_info(struct ctx *c, int r)
 {
 	struct worker *w = c->w;
 	struct region_model *m = RM(r);
 	struct kshm_info *in = &w->info;
 	int fi = pick_fd(c, r, -1), ret, e, mine = S->mapped[w->id][r];
+	int v = rnd(c, 10);
 
 	if (fi < 0)
 		return;
-	ret = ioctl(w->fds[fi].fd, KSHM_IOC_INFO, in);
+	if (v < 3) {
+		info_variant(c, r, w->fds[fi].fd, v);
+		return;
+	}
+	ret = info_ioctl(w->fds[fi].fd, in);
 	e = errno;
-	if (judge(c, OP_INFO, ret, e, 0, 0, "KSHM_IOC_INFO") != OUT_OK)
+	if (judge(c, OP_INFO, ret, e, 0, 0, "KSHM_IOC_INFO") != OUT_OK ||
+	    !info_whole(c, in, "KSHM_IOC_INFO"))
 		return;
 	if (in->size != (uint64_t)m->npages * pgsz)
 		fail(c, "INFO of %s: size %llu, the model says %u pages",
 		     S->devpath[r], (unsigned long long)in->size, m->npages);
 	else if (in->max_size != m->max_size || in->page_size != pgsz ||
-		 in->backing != m->backing || in->index != m->index)
-		fail(c, "INFO of %s: max_size/page_size/backing/index changed",
+		 in->backing != m->backing || in->index != m->index ||
+		 strcmp(in->name, m->name))
+		fail(c, "INFO of %s: max_size/page_size/backing/index/name changed",
 		     S->devpath[r]);
 	else if (in->resident_pages > m->npages ||
 		 (m->backing == KSHM_BACKING_VMALLOC &&
@@ -1033,16 +1132,21 @@ static void op_resize(struct ctx *c, int r)
 
 	if (fi < 0)
 		return;
-	if (v == 0) {			/* out of range */
+	if (v == 0) {			/* out of range, or flags */
 		static const uint64_t bad[] = { 0, 0, ~0ULL };
+		uint64_t flags = 0;
 
-		bytes = bad[rnd(c, 3)];
-		if (bytes == 0 && rnd(c, 2))
-			bytes = m->max_size + 1 + rnd(c, 2 * pgsz);
+		if (rnd(c, 4) == 0) {
+			flags = 1ULL << rnd(c, 64);
+		} else {
+			bytes = bad[rnd(c, 3)];
+			if (bytes == 0 && rnd(c, 2))
+				bytes = m->max_size + 1 + rnd(c, 2 * pgsz);
+		}
 		rdlock(r);
-		snprintf(what, sizeof(what), "SET_SIZE %s to %" PRIu64, S->devpath[r], bytes);
-		w->setsize = bytes;
-		ret = ioctl(w->fds[fi].fd, KSHM_IOC_SET_SIZE, &w->setsize);
+		snprintf(what, sizeof(what), "SET_SIZE %s to %" PRIu64 " flags %#" PRIx64,
+			 S->devpath[r], bytes, flags);
+		ret = resize_ioctl(w->fds[fi].fd, &w->resize, bytes, flags);
 		e = errno;
 		judge(c, OP_RESIZE, ret, e, 0, EINVAL, what);
 		unlock(r);
@@ -1050,8 +1154,7 @@ static void op_resize(struct ctx *c, int r)
 	}
 	if (v == 1 && (fi = pick_mode_fd(c, r, O_RDONLY)) >= 0) {
 		rdlock(r);
-		w->setsize = bytes;
-		ret = ioctl(w->fds[fi].fd, KSHM_IOC_SET_SIZE, &w->setsize);
+		ret = resize_ioctl(w->fds[fi].fd, &w->resize, bytes, 0);
 		e = errno;
 		judge(c, OP_RESIZE, ret, e, 0, EBADF, "SET_SIZE on an O_RDONLY fd");
 		unlock(r);
@@ -1078,8 +1181,7 @@ static void op_resize(struct ctx *c, int r)
 		verify_all(c, r, rfi, n, old, "pread of pages a shrink drops");
 	snprintf(what, sizeof(what), "SET_SIZE %s from %u to %u pages (%" PRIu64 " bytes), %d ranges mapped",
 		 S->devpath[r], m->npages, n, bytes, total_mapped(r));
-	w->setsize = bytes;
-	ret = ioctl(w->fds[fi].fd, KSHM_IOC_SET_SIZE, &w->setsize);
+	ret = resize_ioctl(w->fds[fi].fd, &w->resize, bytes, 0);
 	e = errno;
 	res = judge(c, OP_RESIZE, ret, e, 0, exp, what);
 	if (res == OUT_ERR)

@@ -17,6 +17,16 @@
  */
 extern pthread_mutex_t vm_lock;
 
+/*
+ * The raw ioctls, as every caller must make them (argsz and flags set):
+ * a failure then points at the driver, not at a library.
+ */
+int info_ioctl(int fd, struct kshm_info *in);
+int resize_ioctl(int fd, struct kshm_resize *rs, uint64_t size,
+		 uint64_t flags);
+/* A struct kshm_info the kernel filled: whole and well-formed? */
+bool info_whole(struct ctx *c, const struct kshm_info *in, const char *what);
+
 /* Sum the weights; call after op_weight[] is final. */
 void ops_init(void);
 /* Pick one operation from the worker's random stream and run it. */

@@ -84,8 +84,11 @@ struct worker {
 	uint64_t last_faults[MAXDEVS];
 	int mif_fd;			/* /proc/thread-self/make-it-fail */
 	/* Everything the kernel writes to lives here (shared, touched). */
-	struct kshm_info info;
-	uint64_t setsize;
+	union {				/* room for an argsz above ours */
+		struct kshm_info info;
+		unsigned char infobuf[sizeof(struct kshm_info) + 64];
+	};
+	struct kshm_resize resize;
 	int wstatus;
 	unsigned char *buf;		/* MAXIO + 2 pages */
 	unsigned char *pat;		/* 1 page */
@@ -119,5 +122,11 @@ struct ctx {
 };
 
 extern struct shared *S;
+
+/* The fields of struct kshm_info this program reads. */
+#define INFO_MASK_USED	(KSHM_INFO_SIZE | KSHM_INFO_MAX_SIZE | \
+			 KSHM_INFO_RESIDENT_PAGES | KSHM_INFO_FAULTS | \
+			 KSHM_INFO_MAPPINGS | KSHM_INFO_BACKING | \
+			 KSHM_INFO_INDEX | KSHM_INFO_PAGE_SIZE | KSHM_INFO_NAME)
 
 #endif /* KSHM_STRESS_H */
