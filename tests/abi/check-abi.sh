@@ -49,7 +49,7 @@ fi
 # multiarch directory (identical for x86's two ABIs where it matters).
 m32() {
 	$CC -m32 $CFLAGS -fsyntax-only -I"$uapi" -I"$here" \
-		-I"/usr/include/$($CC -print-multiarch 2>/dev/null)" -x c "$@" -
+		-I"/usr/include/$($CC -print-multiarch 2>/dev/null)" -x c -
 }
 if ! echo '#include <linux/types.h>' | m32 >/dev/null 2>&1; then
 	echo "KSHM-RESULT SKIP abi/header_matches_static_asserts_32bit no -m32 compiler"
@@ -124,13 +124,13 @@ compare_doc() {
 		[ "$kind" = ioctl ] || label=struct_$name
 		rows=$(awk -v k="$kind" -v n="$name" '$1 == k && $2 == n { print $3 }' "$tmp/doc")
 		if [ -z "$rows" ]; then
-			echo "no row for $kind $name in ${doc#$top/}" >"$tmp/why"
+			echo "no row for $kind $name in ${doc#"$top"/}" >"$tmp/why"
 			report FAIL "doc:$label" "$tmp/why"
 		elif [ "$(wc -l <<<"$rows")" -ne 1 ]; then
-			echo "$(wc -l <<<"$rows") rows for $name in ${doc#$top/}" >"$tmp/why"
+			echo "$(wc -l <<<"$rows") rows for $name in ${doc#"$top"/}" >"$tmp/why"
 			report FAIL "doc:$label" "$tmp/why"
 		elif [ "$rows" != "$want" ]; then
-			echo "${doc#$top/} says $rows, the header $want" >"$tmp/why"
+			echo "${doc#"$top"/} says $rows, the header $want" >"$tmp/why"
 			report FAIL "doc:$label" "$tmp/why"
 		else
 			report PASS "doc:$label"
@@ -152,7 +152,7 @@ compare_doc() {
 		if diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"; then
 			report PASS "doc:fields_of_$name"
 		else
-			echo "fields and offsets: header (-), ${doc#$top/} (+)" |
+			echo "fields and offsets: header (-), ${doc#"$top"/} (+)" |
 				cat - "$tmp/diff" >"$tmp/why"
 			report FAIL "doc:fields_of_$name" "$tmp/why"
 		fi
