@@ -1,37 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kshm internals: a region of pages, its backings, and the device that
- * exposes it. The path a user touch takes is
+ * kshm internals: a region of pages, its backings, and the device nodes
+ * that expose regions. The path a user touch takes is
  *   open() -> kshm_fops (kshm_fops.c) -> mmap() -> kshm_vm_ops.fault
  *   (kshm_mmap.c) -> kshm_region_get_page() (kshm_region.c) -> a backing.
+ * Regions are reference counted: a node, each open file, and each kernel
+ * user hold one. Nodes are made at load time (kshm_main.c) or at run time
+ * through the control node /dev/kshm (kshm_ctl.c), both by kshm_node.c.
  */
 #ifndef _KSHM_H
 #define _KSHM_H
 
 #include <linux/atomic.h>
 #include <linux/fs.h>
-#include <linux/miscdevice.h>
+#include <linux/kref.h>
 #include <linux/mm_types.h>
 #include <linux/ratelimit.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
 #include <uapi/linux/kshm.h>
 
+/* The largest region: keeps the per-page array a few tens of MiB. */
+#define KSHM_MAX_SIZE_LIMIT	(64ULL << 30)
+
 struct kshm_region;
 
 /**
  * struct kshm_backing_ops - how a region holds its pages
- * @name: the value of the "backing" module parameter
- * @id: KSHM_BACKING_*
- * @alloc: set up storage for @npages pages; called once, before any use
- * @free: release all storage
- * @resize: change the size to @npages pages, keeping the contents that
+ * @name: the name users give ("backing" parameter, sysfs, log lines)
+ * @id: KSHM_BACKING_*, its index in kshm_backings[]
+ * @alloc: set up storage for @npages pages in @r->priv; called once,
+ *	before any other call
+ * @free: release all storage; nothing uses the region any more
+ * @resize: change the storage to @npages pages, keeping the contents that
  *	still fit; called with the region lock held for writing and no
  *	mapping live
  * @get_page: the page at @pgoff (< npages) with a reference held for the
  *	caller; when it is not resident, allocate it if @alloc, else return
  *	NULL. ERR_PTR(-ENOMEM) when allocation fails. Called with the region
  *	lock held for reading; must be safe against itself.
+ *
+ * Storage is the backing's own: only the backing reads @r->priv. It keeps
+ * @r->resident up to date.
  */
 struct kshm_backing_ops {
 	const char *name;
@@ -43,50 +53,84 @@ struct kshm_backing_ops {
 				 bool alloc);
 };
 
+/* kshm_backing.c: every backing, indexed by id; a new one is one line. */
+extern const struct kshm_backing_ops *const kshm_backings[];
+const struct kshm_backing_ops *kshm_backing_by_id(u32 id);
+const struct kshm_backing_ops *kshm_backing_by_name(const char *name);
+void kshm_backing_list(char *buf, size_t len);
+
 extern const struct kshm_backing_ops kshm_backing_pages;
 extern const struct kshm_backing_ops kshm_backing_vmalloc;
 
 /**
  * struct kshm_region - memory shared by every opener and mapping of a node
+ * @ref: held by the node, each open file and each kernel user
  * @lock: held for reading to look up or fault in pages and to create a
  *	mapping, for writing to change @npages and the storage
  * @ops: the backing
+ * @priv: the backing's storage
  * @npages: size in pages
  * @max_pages: the largest @npages a resize accepts
- * @pages: per-page array (backing "pages"); NULL slots are not resident
- * @vaddr: vmalloc_user() area (backing "vmalloc")
+ * @generation: bumped by every resize, under @lock; a copy that wrote into
+ *	a page it looked up in an older generation writes again, since a
+ *	backing may have moved its pages
  * @resident: pages holding memory now
  * @faults: faults served
  * @mappings: live VMAs; resizing is refused while non-zero
- * @index: N of /dev/kshmN
- * @dev: the device, for log lines
+ * @index: N of /dev/kshmN, or KSHM_INDEX_NONE
+ * @runtime: made at run time, so counted against the run-time limits
+ * @name: the node's name under /dev, fixed before the node exists
  * @log_rs: rate limit of the per-fault log
  */
 struct kshm_region {
+	struct kref ref;
 	struct rw_semaphore lock;
 	const struct kshm_backing_ops *ops;
+	void *priv;
 	pgoff_t npages;
 	pgoff_t max_pages;
-	struct page **pages;
-	void *vaddr;
+	unsigned long generation;
 	atomic_long_t resident;
 	atomic64_t faults;
 	atomic_long_t mappings;
-	unsigned int index;
-	struct device *dev;
+	u32 index;
+	bool runtime;
+	char name[KSHM_NAME_MAX];
 	struct ratelimit_state log_rs;
 };
 
+/**
+ * struct kshm_region_args - what a new region is made of
+ * @name: the node's name under /dev, "kshm0" or "kshm-NAME"
+ * @size: initial size in bytes, rounded up to pages; at least 1
+ * @max_size: the largest size, in bytes, rounded down to pages
+ * @ops: the backing
+ * @index: N of /dev/kshmN, or KSHM_INDEX_NONE
+ * @runtime: counted against the run-time limits
+ */
+struct kshm_region_args {
+	const char *name;
+	u64 size;
+	u64 max_size;
+	const struct kshm_backing_ops *ops;
+	u32 index;
+	bool runtime;
+};
+
 /* kshm_region.c */
-int kshm_region_init(struct kshm_region *r, const struct kshm_backing_ops *ops,
-		     unsigned int index, pgoff_t npages, pgoff_t max_pages);
-void kshm_region_destroy(struct kshm_region *r);
+int kshm_size_to_pages(u64 bytes, pgoff_t *npages);
+struct kshm_region *kshm_region_create(const struct kshm_region_args *args);
+void kshm_region_get(struct kshm_region *r);
+void kshm_region_put(struct kshm_region *r);
 struct page *kshm_region_get_page(struct kshm_region *r, pgoff_t pgoff,
-				  bool alloc);
+				  bool alloc, unsigned long *generation);
+bool kshm_region_generation_is(struct kshm_region *r, unsigned long gen);
 int kshm_region_map(struct kshm_region *r, pgoff_t pgoff, pgoff_t npages);
 int kshm_region_resize(struct kshm_region *r, u64 bytes);
 u64 kshm_region_size(struct kshm_region *r);
 void kshm_region_info(struct kshm_region *r, struct kshm_info *info);
+int kshm_region_info_to_user(struct kshm_region *r, void __user *uinfo,
+			     u32 argsz);
 
 /* kshm_mmap.c */
 extern bool kshm_fault_log;
@@ -97,24 +141,23 @@ extern const struct file_operations kshm_fops;
 
 /* kshm_sysfs.c */
 extern const struct attribute_group *kshm_groups[];
+struct kshm_region *kshm_dev_region(struct device *dev);
 
-/**
- * struct kshm_dev - one /dev/kshmN
- * @misc: the misc device; its drvdata and file->private_data point here
- * @name: "kshmN"
- * @region: the memory behind the node
- */
-struct kshm_dev {
-	struct miscdevice misc;
-	char name[16];
-	struct kshm_region region;
-};
+/* kshm_node.c: the nodes of every region, and the run-time limits */
+extern umode_t kshm_mode;
+struct miscdevice;
+struct kshm_region *kshm_misc_region(struct miscdevice *misc);
+int kshm_nodes_add_loaded(struct kshm_region **regions, unsigned int n);
+struct kshm_region *kshm_node_create(const char *name, u64 size, u64 max_size,
+				     const struct kshm_backing_ops *ops,
+				     umode_t mode);
+int kshm_node_destroy(const char *name);
+int kshm_nodes_list(void __user *entries, u32 entry_size, u32 *count);
+void kshm_nodes_remove_all(void);
+void kshm_limits_release(struct kshm_region *r);
 
-static inline struct kshm_region *kshm_dev_region(struct device *dev)
-{
-	struct miscdevice *misc = dev_get_drvdata(dev);
-
-	return &container_of(misc, struct kshm_dev, misc)->region;
-}
+/* kshm_ctl.c: the control node /dev/kshm */
+int kshm_ctl_register(void);
+void kshm_ctl_deregister(void);
 
 #endif /* _KSHM_H */

@@ -12,42 +12,39 @@
 /* Charged to the caller's memory cgroup; failure is reported, not logged. */
 #define KSHM_PAGE_GFP	(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN)
 
+/* The array can be large: fail rather than wake the OOM killer. */
 static struct page **kshm_pages_alloc_array(pgoff_t npages)
 {
 	return kvcalloc(npages, sizeof(struct page *),
-			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+			GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
 }
 
-/* Free slots [from, to). */
-static void kshm_pages_release(struct kshm_region *r, pgoff_t from,
-			       pgoff_t to)
+/* Free slots [from, to) of @pages. */
+static void kshm_pages_release(struct kshm_region *r, struct page **pages,
+			       pgoff_t from, pgoff_t to)
 {
 	pgoff_t i;
 
 	for (i = from; i < to; i++) {
-		if (!r->pages[i])
+		if (!pages[i])
 			continue;
-		put_page(r->pages[i]);
-		r->pages[i] = NULL;
+		put_page(pages[i]);
+		pages[i] = NULL;
 		atomic_long_dec(&r->resident);
 	}
 }
 
 static int kshm_pages_alloc(struct kshm_region *r, pgoff_t npages)
 {
-	r->pages = kshm_pages_alloc_array(npages);
-	if (!r->pages)
-		return -ENOMEM;
-	r->npages = npages;
-	return 0;
+	r->priv = kshm_pages_alloc_array(npages);
+	return r->priv ? 0 : -ENOMEM;
 }
 
 static void kshm_pages_free(struct kshm_region *r)
 {
-	kshm_pages_release(r, 0, r->npages);
-	kvfree(r->pages);
-	r->pages = NULL;
-	r->npages = 0;
+	kshm_pages_release(r, r->priv, 0, r->npages);
+	kvfree(r->priv);
+	r->priv = NULL;
 }
 
 static int kshm_pages_resize(struct kshm_region *r, pgoff_t npages)
@@ -58,26 +55,26 @@ static int kshm_pages_resize(struct kshm_region *r, pgoff_t npages)
 	pages = kshm_pages_alloc_array(npages);
 	if (!pages)
 		return -ENOMEM;
-	kshm_pages_release(r, keep, r->npages);
-	memcpy(pages, r->pages, keep * sizeof(*pages));
-	kvfree(r->pages);
-	r->pages = pages;
-	r->npages = npages;
+	kshm_pages_release(r, r->priv, keep, r->npages);
+	memcpy(pages, r->priv, array_size(keep, sizeof(*pages)));
+	kvfree(r->priv);
+	r->priv = pages;
 	return 0;
 }
 
 static struct page *kshm_pages_get_page(struct kshm_region *r, pgoff_t pgoff,
 					bool alloc)
 {
+	struct page **pages = r->priv;
 	struct page *page, *new;
 
-	page = READ_ONCE(r->pages[pgoff]);
+	page = READ_ONCE(pages[pgoff]);
 	if (!page && alloc) {
 		new = alloc_page(KSHM_PAGE_GFP);
 		if (!new)
 			return ERR_PTR(-ENOMEM);
 		/* Two first touches may race: one page wins, one is freed. */
-		page = cmpxchg(&r->pages[pgoff], NULL, new);
+		page = cmpxchg(&pages[pgoff], NULL, new);
 		if (page) {
 			__free_page(new);
 		} else {

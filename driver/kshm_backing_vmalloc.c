@@ -1,45 +1,63 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Backing "vmalloc": the whole region from vmalloc_user() up front,
- * zeroed, virtually contiguous in the kernel.
+ * Backing "vmalloc": the whole region in one vmalloc area, allocated up
+ * front, zeroed, virtually contiguous in the kernel. Pages reach user
+ * space through vmf->page, so the area needs no VM_USERMAP.
  */
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
 #include "kshm.h"
 
+/*
+ * Charged to the caller's memory cgroup, as the "pages" backing is; a
+ * region can be large, so fail rather than wake the OOM killer.
+ */
+#define KSHM_VMALLOC_GFP	(GFP_KERNEL_ACCOUNT | __GFP_ZERO | \
+				 __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+static void *kshm_vmalloc_area(pgoff_t npages)
+{
+	size_t bytes;
+
+	if (check_shl_overflow(npages, PAGE_SHIFT, &bytes))
+		return NULL;
+	return __vmalloc(bytes, KSHM_VMALLOC_GFP);
+}
+
 static int kshm_vmalloc_alloc(struct kshm_region *r, pgoff_t npages)
 {
-	r->vaddr = vmalloc_user(npages << PAGE_SHIFT);
-	if (!r->vaddr)
+	r->priv = kshm_vmalloc_area(npages);
+	if (!r->priv)
 		return -ENOMEM;
-	r->npages = npages;
 	atomic_long_set(&r->resident, npages);
 	return 0;
 }
 
 static void kshm_vmalloc_free(struct kshm_region *r)
 {
-	vfree(r->vaddr);
-	r->vaddr = NULL;
-	r->npages = 0;
+	vfree(r->priv);
+	r->priv = NULL;
 	atomic_long_set(&r->resident, 0);
 }
 
+/*
+ * A new area: the pages move, so a copy still holding a page of the old
+ * area writes again (kshm_region_generation_is()).
+ */
 static int kshm_vmalloc_resize(struct kshm_region *r, pgoff_t npages)
 {
 	pgoff_t keep = min(npages, r->npages);
 	void *vaddr;
 
-	/* A fresh zeroed area: pages past the old end read as zeros. */
-	vaddr = vmalloc_user(npages << PAGE_SHIFT);
+	vaddr = kshm_vmalloc_area(npages);
 	if (!vaddr)
 		return -ENOMEM;
-	memcpy(vaddr, r->vaddr, keep << PAGE_SHIFT);
-	vfree(r->vaddr);
-	r->vaddr = vaddr;
-	r->npages = npages;
+	memcpy(vaddr, r->priv, (size_t)keep << PAGE_SHIFT);
+	vfree(r->priv);
+	r->priv = vaddr;
 	atomic_long_set(&r->resident, npages);
 	return 0;
 }
@@ -47,8 +65,9 @@ static int kshm_vmalloc_resize(struct kshm_region *r, pgoff_t npages)
 static struct page *kshm_vmalloc_get_page(struct kshm_region *r,
 					  pgoff_t pgoff, bool alloc)
 {
-	struct page *page = vmalloc_to_page(r->vaddr + (pgoff << PAGE_SHIFT));
+	struct page *page;
 
+	page = vmalloc_to_page(r->priv + ((size_t)pgoff << PAGE_SHIFT));
 	get_page(page);
 	return page;
 }

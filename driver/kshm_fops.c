@@ -1,124 +1,137 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * File operations of /dev/kshmN: the copy path (read/write at the file
- * position), the ioctls, and mmap (kshm_mmap.c).
+ * File operations of a region's node (/dev/kshmN, /dev/kshm-NAME): the
+ * copy path (read_iter/write_iter at the file position, so readv, writev,
+ * preadv2, pwritev2 and io_uring too), the ioctls, and mmap
+ * (kshm_mmap.c).
  */
 #include <linux/fs.h>
-#include <linux/highmem.h>
+#include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 
 #include "kshm.h"
 
 static int kshm_open(struct inode *inode, struct file *file)
 {
-	struct miscdevice *misc = file->private_data;
+	/*
+	 * misc_open() holds misc_mtx across this call, and the node is
+	 * deregistered under it before it lets go of its region, so the
+	 * region is still the node's here.
+	 */
+	struct kshm_region *r = kshm_misc_region(file->private_data);
 
-	file->private_data = &container_of(misc, struct kshm_dev, misc)->region;
+	kshm_region_get(r);
+	file->private_data = r;
+	return 0;
+}
+
+static int kshm_release(struct inode *inode, struct file *file)
+{
+	kshm_region_put(file->private_data);
 	return 0;
 }
 
 /*
- * Copy one piece that lies within a page. The region lock is not held
- * across the user copy: the user buffer may itself be a kshm mapping
- * whose fault takes the lock. The page reference keeps the page alive.
+ * Copy up to @len bytes at @pos, within one page, between the region and
+ * @iter. The region lock is not held across the user copy: the user
+ * buffer may itself be a kshm mapping whose fault takes the lock, or a
+ * userfaultfd range that stalls for as long as user space likes. The
+ * page reference keeps the page alive meanwhile. A resize that ran
+ * during a write may have moved the region's pages (backing "vmalloc"
+ * copies them to a new area), so the write went to a page that is no
+ * longer the region's: write again, into the page that is.
  *
- * Returns the bytes left uncopied, or -errno when the page cannot be had.
+ * Returns the bytes copied (fewer than @len on a bad user buffer), or
+ * -ENXIO past the end of the region, or -ENOMEM.
  */
-static long kshm_copy_chunk(struct kshm_region *r, loff_t pos,
-			    char __user *buf, size_t len, bool to_user)
+static ssize_t kshm_copy_page(struct kshm_region *r, loff_t pos, size_t len,
+			      struct iov_iter *iter, bool write)
 {
-	unsigned int off = offset_in_page(pos);
+	size_t off = offset_in_page(pos), done;
+	unsigned long gen;
 	struct page *page;
-	void *kaddr;
-	size_t left;
 
-	page = kshm_region_get_page(r, pos >> PAGE_SHIFT, !to_user);
-	if (IS_ERR(page))
-		return PTR_ERR(page);
-	if (!page)		/* never touched: zeros, and stay untouched */
-		return clear_user(buf, len);
-
-	kaddr = kmap_local_page(page);
-	if (to_user)
-		left = copy_to_user(buf, kaddr + off, len);
-	else
-		left = copy_from_user(kaddr + off, buf, len);
-	kunmap_local(kaddr);
-	put_page(page);
-	return left;
+	for (;;) {
+		page = kshm_region_get_page(r, pos >> PAGE_SHIFT, write, &gen);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		if (!page)	/* never touched: zeros, and stay untouched */
+			return iov_iter_zero(len, iter);
+		if (!write) {
+			done = copy_page_to_iter(page, off, len, iter);
+			put_page(page);
+			return done;
+		}
+		done = copy_page_from_iter(page, off, len, iter);
+		put_page(page);
+		if (kshm_region_generation_is(r, gen))
+			return done;
+		iov_iter_revert(iter, done);
+	}
 }
 
 /*
- * The copy loop of read and write. Returns the bytes copied; when there
- * are none, -EFAULT for a bad buffer, -ENOMEM when no page could be had,
- * and end of region (the region shrank meanwhile) as 0 for a read and
- * -ENOSPC for a write.
+ * The copy loop of read_iter and write_iter. Returns the bytes copied;
+ * when there are none, -EFAULT for a bad buffer, -ENOMEM when no page
+ * could be had, -EINTR on a fatal signal, and end of region (it shrank
+ * meanwhile) as 0 for a read and -ENOSPC for a write.
  */
-static ssize_t kshm_copy(struct kshm_region *r, loff_t *ppos,
-			 char __user *buf, size_t count, bool to_user)
+static ssize_t kshm_copy_iter(struct kiocb *iocb, struct iov_iter *iter,
+			      bool write)
 {
-	ssize_t err = 0;
-	size_t done = 0;
-	loff_t pos = *ppos;
+	struct kshm_region *r = iocb->ki_filp->private_data;
+	u64 size = kshm_region_size(r);
+	loff_t pos = iocb->ki_pos;
+	size_t count, done = 0;
+	ssize_t ret = 0;
+
+	if (pos < 0)
+		return -EINVAL;
+	if (!iov_iter_count(iter))
+		return 0;
+	if (pos >= size)
+		return write ? -ENOSPC : 0;
+	count = min_t(u64, iov_iter_count(iter), size - pos);
 
 	while (done < count) {
 		size_t len = min_t(size_t, PAGE_SIZE - offset_in_page(pos),
 				   count - done);
-		long left = kshm_copy_chunk(r, pos, buf + done, len, to_user);
 
-		if (left < 0) {
-			err = left;
-			if (err == -ENXIO)
-				err = to_user ? 0 : -ENOSPC;
+		ret = kshm_copy_page(r, pos, len, iter, write);
+		if (ret < 0)
 			break;
-		}
-		done += len - left;
-		pos += len - left;
-		if (left) {
-			err = -EFAULT;
+		done += ret;
+		pos += ret;
+		if (ret < len) {
+			ret = -EFAULT;
 			break;
 		}
 		if (fatal_signal_pending(current)) {
-			err = -EINTR;
+			ret = -EINTR;
 			break;
 		}
 		cond_resched();
 	}
-	*ppos = pos;
-	return done ? done : err;
+	iocb->ki_pos = pos;
+	if (done)
+		return done;
+	if (ret == -ENXIO)
+		return write ? -ENOSPC : 0;
+	return ret;
 }
 
-static ssize_t kshm_read(struct file *file, char __user *buf, size_t count,
-			 loff_t *ppos)
+static ssize_t kshm_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct kshm_region *r = file->private_data;
-	u64 size = kshm_region_size(r);
-
-	if (*ppos < 0)
-		return -EINVAL;
-	if (*ppos >= size || !count)
-		return 0;
-	count = min_t(u64, count, size - *ppos);
-	return kshm_copy(r, ppos, buf, count, true);
+	return kshm_copy_iter(iocb, to, false);
 }
 
-static ssize_t kshm_write(struct file *file, const char __user *buf,
-			  size_t count, loff_t *ppos)
+static ssize_t kshm_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct kshm_region *r = file->private_data;
-	u64 size = kshm_region_size(r);
-
-	if (*ppos < 0)
-		return -EINVAL;
-	if (!count)
-		return 0;
-	if (*ppos >= size)
-		return -ENOSPC;
-	count = min_t(u64, count, size - *ppos);
-	return kshm_copy(r, ppos, (char __user *)buf, count, false);
+	return kshm_copy_iter(iocb, from, true);
 }
 
 static loff_t kshm_llseek(struct file *file, loff_t offset, int whence)
@@ -130,27 +143,31 @@ static loff_t kshm_llseek(struct file *file, loff_t offset, int whence)
 					kshm_region_size(r));
 }
 
-static long kshm_ioctl_info(struct kshm_region *r, void __user *uarg)
+static long kshm_ioctl_info(struct kshm_region *r,
+			    struct kshm_info __user *uinfo)
 {
-	struct kshm_info info;
+	u32 argsz, flags;
 
-	kshm_region_info(r, &info);
-	if (copy_to_user(uarg, &info, sizeof(info)))
+	if (get_user(argsz, &uinfo->argsz) || get_user(flags, &uinfo->flags))
 		return -EFAULT;
-	return 0;
+	if (argsz < KSHM_INFO_SIZE_VER0 || flags)
+		return -EINVAL;
+	return kshm_region_info_to_user(r, uinfo, argsz);
 }
 
 static long kshm_ioctl_set_size(struct kshm_region *r, struct file *file,
-				void __user *uarg)
+				struct kshm_resize __user *uarg)
 {
-	u64 bytes;
+	struct kshm_resize args;
 
 	/* Resizing can discard data: only a writer may do it. */
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	if (copy_from_user(&bytes, uarg, sizeof(bytes)))
+	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	return kshm_region_resize(r, bytes);
+	if (args.flags)
+		return -EINVAL;
+	return kshm_region_resize(r, args.size);
 }
 
 static long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -171,8 +188,9 @@ static long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 const struct file_operations kshm_fops = {
 	.owner = THIS_MODULE,
 	.open = kshm_open,
-	.read = kshm_read,
-	.write = kshm_write,
+	.release = kshm_release,
+	.read_iter = kshm_read_iter,
+	.write_iter = kshm_write_iter,
 	.llseek = kshm_llseek,
 	.unlocked_ioctl = kshm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,

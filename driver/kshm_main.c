@@ -2,8 +2,9 @@
 /*
  * kshm: zero-copy shared memory between the kernel and user space.
  *
- * The module creates nr_devs misc devices, /dev/kshm0 .. /dev/kshmN-1,
- * each backed by one region (kshm_region.c) that every opener shares.
+ * At load the module makes nr_devs regions (kshm_region.c) with their
+ * nodes /dev/kshm0 .. /dev/kshmN-1 (kshm_node.c), then the control node
+ * /dev/kshm (kshm_ctl.c) that makes more at run time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,8 +17,6 @@
 #include "kshm.h"
 
 #define KSHM_MAX_DEVS		64
-/* Keeps the per-page array of the largest region a few tens of MiB. */
-#define KSHM_MAX_SIZE_LIMIT	(64ULL * SZ_1G)
 
 static unsigned int kshm_nr_devs = 1;
 module_param_named(nr_devs, kshm_nr_devs, uint, 0444);
@@ -36,32 +35,18 @@ MODULE_PARM_DESC(max_size,
 static char *kshm_backing = "pages";
 module_param_named(backing, kshm_backing, charp, 0444);
 MODULE_PARM_DESC(backing,
-		 "Region memory: \"pages\" (allocated on first touch, default) or \"vmalloc\" (vmalloc_user() up front)");
+		 "Region memory: \"pages\" (allocated on first touch, default) or \"vmalloc\" (one area up front)");
 
 module_param_named(fault_log, kshm_fault_log, bool, 0644);
 MODULE_PARM_DESC(fault_log,
 		 "Log one rate-limited line per page fault (default off; writable at runtime)");
 
-static ushort kshm_mode = 0600;
+umode_t kshm_mode = 0600;
 module_param_named(mode, kshm_mode, ushort, 0444);
-MODULE_PARM_DESC(mode, "Permissions of the device nodes (default 0600)");
+MODULE_PARM_DESC(mode, "Permissions of the region nodes (default 0600)");
 
-static struct kshm_dev *kshm_devs;
-
-static const struct kshm_backing_ops *kshm_backings[] = {
-	&kshm_backing_pages,
-	&kshm_backing_vmalloc,
-};
-
-static const struct kshm_backing_ops *kshm_find_backing(const char *name)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(kshm_backings); i++)
-		if (sysfs_streq(name, kshm_backings[i]->name))
-			return kshm_backings[i];
-	return NULL;
-}
+/* The load-time regions; each node holds a reference, these do not. */
+static struct kshm_region **kshm_loaded;
 
 static int kshm_check_params(void)
 {
@@ -93,83 +78,92 @@ static int kshm_check_params(void)
 	return 0;
 }
 
-static int kshm_dev_create(struct kshm_dev *d, unsigned int index,
-			   const struct kshm_backing_ops *ops)
+/* Drops the caller's references to the first @n load-time regions. */
+static void kshm_put_loaded(unsigned int n)
 {
-	struct kshm_region *r = &d->region;
-	int ret;
-
-	ret = kshm_region_init(r, ops, index,
-			       DIV_ROUND_UP_ULL(kshm_size, PAGE_SIZE),
-			       kshm_max_size >> PAGE_SHIFT);
-	if (ret)
-		return ret;
-
-	snprintf(d->name, sizeof(d->name), "kshm%u", index);
-	d->misc.minor = MISC_DYNAMIC_MINOR;
-	d->misc.name = d->name;
-	d->misc.fops = &kshm_fops;
-	d->misc.groups = kshm_groups;
-	d->misc.mode = kshm_mode;
-	ret = misc_register(&d->misc);
-	if (ret)
-		goto err_destroy_region;
-	r->dev = d->misc.this_device;
-	return 0;
-
-err_destroy_region:
-	kshm_region_destroy(r);
-	return ret;
+	while (n--)
+		kshm_region_put(kshm_loaded[n]);
 }
 
-static void kshm_dev_destroy(struct kshm_dev *d)
+/*
+ * Every region is allocated before any node is registered: a node that
+ * became visible before a later region failed could be opened or mapped
+ * by the time the module is freed.
+ */
+static int kshm_create_loaded(const struct kshm_backing_ops *ops)
 {
-	misc_deregister(&d->misc);
-	kshm_region_destroy(&d->region);
+	char name[KSHM_NAME_MAX];
+	struct kshm_region_args args = {
+		.name = name,
+		.size = kshm_size,
+		.max_size = kshm_max_size,
+		.ops = ops,
+	};
+	unsigned int i;
+	int ret;
+
+	kshm_loaded = kcalloc(kshm_nr_devs, sizeof(*kshm_loaded), GFP_KERNEL);
+	if (!kshm_loaded)
+		return -ENOMEM;
+	for (i = 0; i < kshm_nr_devs; i++) {
+		snprintf(name, sizeof(name), "kshm%u", i);
+		args.index = i;
+		kshm_loaded[i] = kshm_region_create(&args);
+		if (IS_ERR(kshm_loaded[i])) {
+			ret = PTR_ERR(kshm_loaded[i]);
+			pr_err("cannot allocate region %u of %u (%d)\n", i,
+			       kshm_nr_devs, ret);
+			goto err_put_regions;
+		}
+	}
+	ret = kshm_nodes_add_loaded(kshm_loaded, kshm_nr_devs);
+	if (ret)
+		goto err_put_regions;
+	return 0;
+
+err_put_regions:
+	kshm_put_loaded(i);
+	kfree(kshm_loaded);
+	return ret;
 }
 
 static int __init kshm_init(void)
 {
 	const struct kshm_backing_ops *ops;
-	unsigned int i;
+	char names[64];
 	int ret;
 
 	ret = kshm_check_params();
 	if (ret)
 		return ret;
-	ops = kshm_find_backing(kshm_backing);
+	ops = kshm_backing_by_name(kshm_backing);
 	if (!ops) {
-		pr_err("backing=%s is neither \"pages\" nor \"vmalloc\"\n",
-		       kshm_backing);
+		kshm_backing_list(names, sizeof(names));
+		pr_err("backing=%s is not one of: %s\n", kshm_backing, names);
 		return -EINVAL;
 	}
-	kshm_devs = kcalloc(kshm_nr_devs, sizeof(*kshm_devs), GFP_KERNEL);
-	if (!kshm_devs)
-		return -ENOMEM;
-
-	for (i = 0; i < kshm_nr_devs; i++) {
-		ret = kshm_dev_create(&kshm_devs[i], i, ops);
-		if (ret)
-			goto err_destroy_devs;
-	}
+	ret = kshm_create_loaded(ops);
+	if (ret)
+		return ret;
+	/* Last: nothing can make a region before every node is in place. */
+	ret = kshm_ctl_register();
+	if (ret)
+		goto err_remove_nodes;
 	pr_info("%u device(s), %llu bytes each, backing %s\n", kshm_nr_devs,
-		kshm_region_size(&kshm_devs[0].region), ops->name);
+		kshm_region_size(kshm_loaded[0]), ops->name);
 	return 0;
 
-err_destroy_devs:
-	while (i--)
-		kshm_dev_destroy(&kshm_devs[i]);
-	kfree(kshm_devs);
+err_remove_nodes:
+	kshm_nodes_remove_all();
+	kfree(kshm_loaded);
 	return ret;
 }
 
 static void __exit kshm_exit(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < kshm_nr_devs; i++)
-		kshm_dev_destroy(&kshm_devs[i]);
-	kfree(kshm_devs);
+	kshm_ctl_deregister();
+	kshm_nodes_remove_all();
+	kfree(kshm_loaded);
 }
 
 module_init(kshm_init);

@@ -4,6 +4,8 @@
  * .fault on its first touch, so every mapping, in every process, maps the
  * region's own pages.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mm.h>
 #include <linux/sched.h>
 
@@ -16,9 +18,9 @@ static void kshm_log_fault(struct kshm_region *r, struct vm_fault *vmf)
 {
 	if (!__ratelimit(&r->log_rs))
 		return;
-	dev_info(r->dev, "fault pgoff=%lu write=%d pid=%d comm=%s\n",
-		 vmf->pgoff, !!(vmf->flags & FAULT_FLAG_WRITE),
-		 task_pid_nr(current), current->comm);
+	pr_info("%s: fault pgoff=%lu write=%d pid=%d comm=%s\n", r->name,
+		vmf->pgoff, !!(vmf->flags & FAULT_FLAG_WRITE),
+		task_pid_nr(current), current->comm);
 }
 
 static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
@@ -27,7 +29,7 @@ static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
 	struct page *page;
 
 	/* Outside the region: SIGBUS; no memory: the OOM path, as shmem. */
-	page = kshm_region_get_page(r, vmf->pgoff, true);
+	page = kshm_region_get_page(r, vmf->pgoff, true, NULL);
 	if (IS_ERR(page))
 		return vmf_error(PTR_ERR(page));
 	atomic64_inc(&r->faults);

@@ -2,10 +2,15 @@
 /*
  * A kshm region: a page-granular piece of memory shared by every opener
  * and every mapping of one device node. The region owns the size, the
- * lock and the counters; a backing (kshm_backing_*.c) owns the pages.
+ * lock, the counters and its lifetime; a backing (kshm_backing_*.c) owns
+ * the pages. A region lives until its last reference is dropped, which
+ * may be long after its node is gone.
  */
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "kshm.h"
 
@@ -13,37 +18,103 @@
 #define KSHM_LOG_BURST	64
 
 /**
- * kshm_region_init() - set up a region and its backing storage
- * @r: the region, zeroed
- * @ops: the backing
- * @index: N of /dev/kshmN
- * @npages: initial size in pages, at least 1
- * @max_pages: the largest size a resize may ask for
+ * kshm_size_to_pages() - a size in bytes as whole pages, checked
+ * @bytes: the size; rounded up to a whole number of pages
+ * @npages: the pages, on success
  *
- * Return: 0, or -ENOMEM when the backing cannot allocate.
+ * A size is representable when it is not zero, is at most
+ * KSHM_MAX_SIZE_LIMIT, and its pages can be counted in pgoff_t and
+ * addressed in size_t bytes (which a 32-bit kernel limits).
+ *
+ * Return: 0, or -EINVAL.
  */
-int kshm_region_init(struct kshm_region *r, const struct kshm_backing_ops *ops,
-		     unsigned int index, pgoff_t npages, pgoff_t max_pages)
+int kshm_size_to_pages(u64 bytes, pgoff_t *npages)
 {
-	init_rwsem(&r->lock);
-	ratelimit_state_init(&r->log_rs, 5 * HZ, KSHM_LOG_BURST);
-	r->ops = ops;
-	r->index = index;
-	r->max_pages = max_pages;
-	atomic_long_set(&r->resident, 0);
-	atomic64_set(&r->faults, 0);
-	atomic_long_set(&r->mappings, 0);
-	return ops->alloc(r, npages);
+	u64 pages;
+	size_t total;
+
+	if (!bytes || bytes > KSHM_MAX_SIZE_LIMIT)
+		return -EINVAL;
+	pages = DIV_ROUND_UP_ULL(bytes, PAGE_SIZE);
+	if ((pgoff_t)pages != pages ||
+	    check_shl_overflow((size_t)pages, PAGE_SHIFT, &total))
+		return -EINVAL;
+	*npages = pages;
+	return 0;
 }
 
 /**
- * kshm_region_destroy() - free a region's storage
- * @r: the region; nothing may use it any more
+ * kshm_region_create() - make a region and its backing storage
+ * @args: what it is made of
+ *
+ * Return: the region with one reference held for the caller;
+ * ERR_PTR(-EINVAL) for a size that cannot be represented or one above
+ * the maximum; ERR_PTR(-ENOMEM).
  */
-void kshm_region_destroy(struct kshm_region *r)
+struct kshm_region *kshm_region_create(const struct kshm_region_args *args)
 {
+	pgoff_t npages, max_pages;
+	struct kshm_region *r;
+	int ret;
+
+	if (kshm_size_to_pages(args->size, &npages) ||
+	    kshm_size_to_pages(args->max_size, &max_pages))
+		return ERR_PTR(-EINVAL);
+	max_pages = args->max_size >> PAGE_SHIFT;
+	if (npages > max_pages)
+		return ERR_PTR(-EINVAL);
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&r->ref);
+	init_rwsem(&r->lock);
+	ratelimit_state_init(&r->log_rs, 5 * HZ, KSHM_LOG_BURST);
+	r->ops = args->ops;
+	r->max_pages = max_pages;
+	r->index = args->index;
+	r->runtime = args->runtime;
+	strscpy(r->name, args->name, sizeof(r->name));
+
+	ret = r->ops->alloc(r, npages);
+	if (ret)
+		goto err_free_region;
+	r->npages = npages;
+	return r;
+
+err_free_region:
+	kfree(r);
+	return ERR_PTR(ret);
+}
+
+/**
+ * kshm_region_get() - take a reference to a region
+ * @r: the region; the caller already holds a reference
+ */
+void kshm_region_get(struct kshm_region *r)
+{
+	kref_get(&r->ref);
+}
+
+static void kshm_region_release(struct kref *ref)
+{
+	struct kshm_region *r = container_of(ref, struct kshm_region, ref);
+
 	WARN_ON_ONCE(atomic_long_read(&r->mappings));
 	r->ops->free(r);
+	kshm_limits_release(r);
+	kfree(r);
+}
+
+/**
+ * kshm_region_put() - drop a reference to a region
+ * @r: the region; freed with its storage when this was the last reference
+ *
+ * Context: process context; may sleep.
+ */
+void kshm_region_put(struct kshm_region *r)
+{
+	kref_put(&r->ref, kshm_region_release);
 }
 
 /**
@@ -51,16 +122,18 @@ void kshm_region_destroy(struct kshm_region *r)
  * @r: the region
  * @pgoff: page index in the region
  * @alloc: allocate the page if it is not resident
+ * @generation: if not NULL, the region's generation the page belongs to
  *
  * The reference the caller gets keeps the page alive through a
- * concurrent shrink, so copies can run without the region lock.
+ * concurrent resize, so copies can run without the region lock; a writer
+ * checks the generation afterwards (kshm_region_generation_is()).
  *
  * Return: the page with a reference held, NULL if it is not resident and
  * @alloc is false, ERR_PTR(-ENXIO) if @pgoff is outside the region, or
  * ERR_PTR(-ENOMEM).
  */
 struct page *kshm_region_get_page(struct kshm_region *r, pgoff_t pgoff,
-				  bool alloc)
+				  bool alloc, unsigned long *generation)
 {
 	struct page *page;
 
@@ -69,8 +142,30 @@ struct page *kshm_region_get_page(struct kshm_region *r, pgoff_t pgoff,
 		page = r->ops->get_page(r, pgoff, alloc);
 	else
 		page = ERR_PTR(-ENXIO);
+	if (generation)
+		*generation = r->generation;
 	up_read(&r->lock);
 	return page;
+}
+
+/**
+ * kshm_region_generation_is() - has no resize run since a page lookup?
+ * @r: the region
+ * @gen: the generation kshm_region_get_page() gave
+ *
+ * A write into a page is part of the region when this returns true after
+ * the write: any later resize runs after it and keeps what it wrote.
+ *
+ * Return: true if the region is still in generation @gen.
+ */
+bool kshm_region_generation_is(struct kshm_region *r, unsigned long gen)
+{
+	bool same;
+
+	down_read(&r->lock);
+	same = r->generation == gen;
+	up_read(&r->lock);
+	return same;
 }
 
 /**
@@ -105,23 +200,27 @@ int kshm_region_map(struct kshm_region *r, pgoff_t pgoff, pgoff_t npages)
  * Growing keeps the contents; shrinking frees the pages past the new end,
  * so pages that come back later read as zeros.
  *
- * Return: 0; -EINVAL for 0 or above the maximum size; -EBUSY while the
- * region is mapped; -ENOMEM.
+ * Return: 0; -EINVAL for 0, a size that cannot be represented, or one
+ * above the maximum size; -EBUSY while the region is mapped; -ENOMEM.
  */
 int kshm_region_resize(struct kshm_region *r, u64 bytes)
 {
 	pgoff_t npages;
 	int ret = 0;
 
-	if (!bytes || bytes > (u64)r->max_pages << PAGE_SHIFT)
+	if (kshm_size_to_pages(bytes, &npages) || npages > r->max_pages)
 		return -EINVAL;
-	npages = DIV_ROUND_UP_ULL(bytes, PAGE_SIZE);
 
 	down_write(&r->lock);
-	if (atomic_long_read(&r->mappings))
+	if (atomic_long_read(&r->mappings)) {
 		ret = -EBUSY;
-	else if (npages != r->npages)
+	} else if (npages != r->npages) {
 		ret = r->ops->resize(r, npages);
+		if (!ret) {
+			WRITE_ONCE(r->npages, npages);
+			r->generation++;
+		}
+	}
 	up_write(&r->lock);
 	return ret;
 }
@@ -140,11 +239,16 @@ u64 kshm_region_size(struct kshm_region *r)
 /**
  * kshm_region_info() - a snapshot of a region's state
  * @r: the region
- * @info: filled in; fields that are not set are zero
+ * @info: filled in, argsz included; fields that are not set are zero
  */
 void kshm_region_info(struct kshm_region *r, struct kshm_info *info)
 {
 	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->mask = KSHM_INFO_SIZE | KSHM_INFO_MAX_SIZE |
+		     KSHM_INFO_RESIDENT_PAGES | KSHM_INFO_FAULTS |
+		     KSHM_INFO_MAPPINGS | KSHM_INFO_BACKING | KSHM_INFO_INDEX |
+		     KSHM_INFO_PAGE_SIZE | KSHM_INFO_NAME;
 	info->size = kshm_region_size(r);
 	info->max_size = (u64)r->max_pages << PAGE_SHIFT;
 	info->resident_pages = atomic_long_read(&r->resident);
@@ -153,4 +257,28 @@ void kshm_region_info(struct kshm_region *r, struct kshm_info *info)
 	info->backing = r->ops->id;
 	info->index = r->index;
 	info->page_size = PAGE_SIZE;
+	strscpy(info->name, r->name, sizeof(info->name));
+}
+
+/**
+ * kshm_region_info_to_user() - copy a snapshot out as a caller knows it
+ * @r: the region
+ * @uinfo: a struct kshm_info of @argsz bytes in user memory
+ * @argsz: the size the caller knows, at least KSHM_INFO_SIZE_VER0
+ *
+ * Fills min(@argsz, sizeof(struct kshm_info)) bytes, with argsz set to
+ * that; bytes past it are left alone.
+ *
+ * Return: 0, or -EFAULT.
+ */
+int kshm_region_info_to_user(struct kshm_region *r, void __user *uinfo,
+			     u32 argsz)
+{
+	struct kshm_info info;
+
+	kshm_region_info(r, &info);
+	info.argsz = min_t(u32, argsz, sizeof(info));
+	if (copy_to_user(uinfo, &info, info.argsz))
+		return -EFAULT;
+	return 0;
 }

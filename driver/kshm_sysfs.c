@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Read-only attributes of /sys/class/misc/kshmN/: one decimal number each,
- * the same values KSHM_IOC_INFO returns.
+ * Read-only attributes of /sys/class/misc/kshmN/ and kshm-NAME/: one
+ * value each, the same values KSHM_IOC_INFO returns.
  */
 #include <linux/device.h>
+#include <linux/miscdevice.h>
 #include <linux/sysfs.h>
 
 #include "kshm.h"
+
+/* The region of a node's device; its drvdata is the node's miscdevice. */
+struct kshm_region *kshm_dev_region(struct device *dev)
+{
+	return kshm_misc_region(dev_get_drvdata(dev));
+}
 
 static ssize_t size_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)

@@ -2,11 +2,23 @@
 /*
  * kshm: zero-copy shared memory between the kernel and user space.
  *
- * Each /dev/kshmN node is one region of pages. mmap() it with MAP_SHARED
- * and every mapping, in every process, sees the same physical pages;
- * read()/write()/pread()/pwrite() copy through the same pages.
+ * Each region is a device node: /dev/kshmN for the regions the module
+ * makes at load time, /dev/kshm-NAME for regions made at run time through
+ * the control node /dev/kshm. mmap() a region with MAP_SHARED and every
+ * mapping, in every process, sees the same physical pages;
+ * read()/write()/readv()/writev() and io_uring copy through the same pages.
  *
  * This header is the whole ABI between the driver and user space.
+ *
+ * Rules every command follows (Documentation/abi.md):
+ * - the argument is a struct with a flags word; an unknown flag or a
+ *   non-zero reserved or padding field gives EINVAL;
+ * - a struct that may grow starts with __u32 argsz, the size the caller
+ *   knows. The command number keeps the size of the struct's first
+ *   version forever. An argsz below that first size gives EINVAL; a
+ *   larger input struct whose bytes past the kernel's own size are not
+ *   all zero gives E2BIG; an output struct is filled up to the smaller
+ *   of the two sizes and argsz is set to the bytes filled.
  */
 #ifndef _UAPI_LINUX_KSHM_H
 #define _UAPI_LINUX_KSHM_H
@@ -14,24 +26,54 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* How a region's memory is held (struct kshm_info.backing). */
+/* How a region's memory is held (kshm_info.backing, kshm_create.backing). */
 #define KSHM_BACKING_PAGES	0	/* per-page array, pages on first touch */
-#define KSHM_BACKING_VMALLOC	1	/* vmalloc_user(), allocated up front */
+#define KSHM_BACKING_VMALLOC	1	/* one vmalloc area, allocated up front */
+
+/* Bytes of a node name under /dev ("kshm0", "kshm-NAME"), with its NUL. */
+#define KSHM_NAME_MAX		32
+/*
+ * Characters of a name KSHM_IOC_CREATE takes: [a-z0-9_-], 1 to this many,
+ * so that "kshm-NAME" fits in KSHM_NAME_MAX.
+ */
+#define KSHM_CREATE_NAME_LEN	26
+
+/* kshm_info.index of a region that has no /dev/kshmN node. */
+#define KSHM_INDEX_NONE		0xffffffffU
+
+/* kshm_info.mask: the fields the kernel filled in. */
+#define KSHM_INFO_SIZE			(1ULL << 0)
+#define KSHM_INFO_MAX_SIZE		(1ULL << 1)
+#define KSHM_INFO_RESIDENT_PAGES	(1ULL << 2)
+#define KSHM_INFO_FAULTS		(1ULL << 3)
+#define KSHM_INFO_MAPPINGS		(1ULL << 4)
+#define KSHM_INFO_BACKING		(1ULL << 5)
+#define KSHM_INFO_INDEX			(1ULL << 6)
+#define KSHM_INFO_PAGE_SIZE		(1ULL << 7)
+#define KSHM_INFO_NAME			(1ULL << 8)
 
 /**
  * struct kshm_info - a snapshot of one region, from KSHM_IOC_INFO
+ * @argsz: in: sizeof(struct kshm_info) as the caller knows it; out: the
+ *	bytes the kernel filled
+ * @flags: in: zero
+ * @mask: out: KSHM_INFO_* bits of the fields that are valid
  * @size: region size in bytes, a whole number of pages
  * @max_size: the largest size KSHM_IOC_SET_SIZE accepts, in bytes
  * @resident_pages: pages that hold memory now
- * @faults: page faults the region has served since the module loaded
+ * @faults: page faults the region has served since it was made
  * @mappings: live mappings (VMAs) of the region, in all processes
  * @backing: KSHM_BACKING_*
- * @index: N of /dev/kshmN
+ * @index: N of /dev/kshmN, or KSHM_INDEX_NONE
  * @page_size: the kernel's page size in bytes
  * @__pad: zero
+ * @name: the node's name under /dev ("kshm0", "kshm-NAME"), NUL-terminated
  * @__reserved: zero, room to grow without a new command number
  */
 struct kshm_info {
+	__u32 argsz;
+	__u32 flags;
+	__u64 mask;
 	__u64 size;
 	__u64 max_size;
 	__u64 resident_pages;
@@ -41,17 +83,102 @@ struct kshm_info {
 	__u32 index;
 	__u32 page_size;
 	__u32 __pad;
+	char name[KSHM_NAME_MAX];
+	__u64 __reserved[8];
+};
+
+/* The size of the first version: the smallest argsz KSHM_IOC_INFO takes. */
+#define KSHM_INFO_SIZE_VER0	168
+
+/**
+ * struct kshm_resize - the argument of KSHM_IOC_SET_SIZE
+ * @size: the new size in bytes, rounded up to whole pages
+ * @flags: zero
+ */
+struct kshm_resize {
+	__u64 size;
+	__u64 flags;
+};
+
+/**
+ * struct kshm_create - the argument of KSHM_IOC_CREATE (control node)
+ * @argsz: sizeof(struct kshm_create) as the caller knows it
+ * @flags: zero
+ * @size: initial size in bytes, rounded up to whole pages; at least 1
+ * @max_size: the largest size a resize may give it, in bytes, rounded
+ *	down to whole pages; 0 means @size rounded up
+ * @backing: KSHM_BACKING_*
+ * @mode: permissions of /dev/kshm-NAME (read and write bits only); 0 means
+ *	the module's "mode" parameter
+ * @name: NUL-terminated, 1 to KSHM_CREATE_NAME_LEN characters of
+ *	[a-z0-9_-]; the node is /dev/kshm-@name
+ * @__reserved: zero
+ */
+struct kshm_create {
+	__u32 argsz;
+	__u32 flags;
+	__u64 size;
+	__u64 max_size;
+	__u32 backing;
+	__u32 mode;
+	char name[KSHM_NAME_MAX];
 	__u64 __reserved[4];
 };
 
+#define KSHM_CREATE_SIZE_VER0	96
+
+/**
+ * struct kshm_destroy - the argument of KSHM_IOC_DESTROY (control node)
+ * @flags: zero
+ * @__pad: zero
+ * @name: the name KSHM_IOC_CREATE was given, NUL-terminated
+ */
+struct kshm_destroy {
+	__u32 flags;
+	__u32 __pad;
+	char name[KSHM_NAME_MAX];
+};
+
+/**
+ * struct kshm_list - the argument of KSHM_IOC_LIST (control node)
+ * @argsz: sizeof(struct kshm_list) as the caller knows it
+ * @flags: zero
+ * @count: in: how many entries @entries has room for; out: how many
+ *	regions exist (at most that many entries were filled)
+ * @entry_size: sizeof(struct kshm_info) as the caller knows it; each
+ *	entry is filled as KSHM_IOC_INFO fills one with that argsz
+ * @entries: user address of @count entries of @entry_size bytes each
+ */
+struct kshm_list {
+	__u32 argsz;
+	__u32 flags;
+	__u32 count;
+	__u32 entry_size;
+	__u64 entries;
+};
+
+#define KSHM_LIST_SIZE_VER0	24
+
 #define KSHM_IOC_MAGIC		0xE7
 
+/* Region nodes (/dev/kshmN, /dev/kshm-NAME). */
 /* Fill a struct kshm_info. */
-#define KSHM_IOC_INFO		_IOR(KSHM_IOC_MAGIC, 0x00, struct kshm_info)
+#define KSHM_IOC_INFO		_IOWR(KSHM_IOC_MAGIC, 0x10, struct kshm_info)
 /*
- * Resize the region to the given number of bytes (rounded up to whole
- * pages). EBUSY while the region is mapped, EINVAL for 0 or above max_size.
+ * Resize the region. EBUSY while it is mapped, EINVAL for 0 or above
+ * max_size, EBADF on a descriptor not open for writing.
  */
-#define KSHM_IOC_SET_SIZE	_IOW(KSHM_IOC_MAGIC, 0x01, __u64)
+#define KSHM_IOC_SET_SIZE	_IOW(KSHM_IOC_MAGIC, 0x11, struct kshm_resize)
+
+/* The control node (/dev/kshm). */
+/* Make a region and its node /dev/kshm-NAME. */
+#define KSHM_IOC_CREATE		_IOW(KSHM_IOC_MAGIC, 0x20, struct kshm_create)
+/*
+ * Remove the node of a region KSHM_IOC_CREATE made. The memory lives on
+ * until the last open file and mapping of it are gone, as after unlink().
+ */
+#define KSHM_IOC_DESTROY	_IOW(KSHM_IOC_MAGIC, 0x21, struct kshm_destroy)
+/* Describe every region, in the order they were made. */
+#define KSHM_IOC_LIST		_IOWR(KSHM_IOC_MAGIC, 0x22, struct kshm_list)
 
 #endif /* _UAPI_LINUX_KSHM_H */
