@@ -27,13 +27,18 @@ struct kshm_info kt_info(int fd)
 	struct kshm_info info;
 
 	memset(&info, 0xff, sizeof(info));
+	info.argsz = sizeof(info);
+	info.flags = 0;
 	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, &info), 0);
+	ck_assert_uint_eq(info.argsz, sizeof(info));
 	return info;
 }
 
 int kt_set_size(int fd, uint64_t size)
 {
-	return ioctl(fd, KSHM_IOC_SET_SIZE, &size) ? -errno : 0;
+	struct kshm_resize args = { .size = size };
+
+	return ioctl(fd, KSHM_IOC_SET_SIZE, &args) ? -errno : 0;
 }
 
 long long kt_sysfs(const char *dev, const char *attr)

@@ -2,6 +2,7 @@
 /* KSHM_IOC_INFO and KSHM_IOC_SET_SIZE, and what they refuse. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,71 @@ START_TEST(info_reports_the_region)
 	ck_assert_uint_eq(info.backing, kt_backing_is_pages() ?
 			  KSHM_BACKING_PAGES : KSHM_BACKING_VMALLOC);
 	ck_assert_uint_eq(info.__pad, 0);
-	ck_assert_uint_eq(info.__reserved[0] | info.__reserved[3], 0);
+	ck_assert_uint_eq(info.__reserved[0] | info.__reserved[7], 0);
+	ck_assert_uint_eq(info.argsz, sizeof(info));
+	ck_assert_uint_eq(info.flags, 0);
+	ck_assert_uint_eq(info.mask, KSHM_INFO_SIZE | KSHM_INFO_MAX_SIZE |
+			  KSHM_INFO_RESIDENT_PAGES | KSHM_INFO_FAULTS |
+			  KSHM_INFO_MAPPINGS | KSHM_INFO_BACKING |
+			  KSHM_INFO_INDEX | KSHM_INFO_PAGE_SIZE |
+			  KSHM_INFO_NAME);
+	ck_assert_str_eq(info.name, "kshm1");
+}
+END_TEST
+
+/* A newer caller (larger argsz) is told how much the kernel filled. */
+START_TEST(info_larger_argsz_reports_bytes_filled)
+{
+	int fd = kt_open(KT_DEV0, O_RDONLY);
+	struct {
+		struct kshm_info info;
+		uint64_t newer[4];
+	} big;
+
+	memset(&big, 0xa5, sizeof(big));
+	big.info.argsz = sizeof(big);
+	big.info.flags = 0;
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, &big), 0);
+	ck_assert_uint_eq(big.info.argsz, sizeof(big.info));
+	ck_assert_uint_eq(big.info.size, KT_SIZE);
+	ck_assert_uint_eq(big.newer[0], 0xa5a5a5a5a5a5a5a5ULL);
+}
+END_TEST
+
+START_TEST(info_small_argsz_or_flags_fails_einval)
+{
+	int fd = kt_open(KT_DEV0, O_RDONLY);
+	struct kshm_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = KSHM_INFO_SIZE_VER0 - 1;
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, &info), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	info.argsz = 0;
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, &info), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	info.argsz = sizeof(info);
+	info.flags = 1;
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, &info), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	info.flags = 0x80000000;
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, &info), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_uint_eq(info.size, 0);	/* nothing was written */
+}
+END_TEST
+
+START_TEST(set_size_unknown_flags_fail_einval)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+	struct kshm_resize args = { .size = 2 * KT_SIZE, .flags = 1 };
+
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_SET_SIZE, &args), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	args.flags = 1ULL << 63;
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_SET_SIZE, &args), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_uint_eq(kt_info(fd).size, KT_SIZE);
 }
 END_TEST
 
@@ -125,7 +190,11 @@ START_TEST(set_size_out_of_range_fails_einval)
 
 	ck_assert_int_eq(kt_set_size(fd, 0), -EINVAL);
 	ck_assert_int_eq(kt_set_size(fd, MAX_SIZE + 1), -EINVAL);
+	/* Sizes whose page count or rounding cannot be represented. */
 	ck_assert_int_eq(kt_set_size(fd, UINT64_MAX), -EINVAL);
+	ck_assert_int_eq(kt_set_size(fd, UINT64_MAX - kt_page + 2), -EINVAL);
+	ck_assert_int_eq(kt_set_size(fd, 1ULL << 63), -EINVAL);
+	ck_assert_int_eq(kt_set_size(fd, 1ULL << 44), -EINVAL);
 	ck_assert_uint_eq(kt_info(fd).size, KT_SIZE);
 	ck_assert_int_eq(kt_set_size(fd, MAX_SIZE), 0);
 	ck_assert_uint_eq(kt_info(fd).size, MAX_SIZE);
@@ -158,13 +227,25 @@ START_TEST(unknown_ioctl_fails_enotty)
 	struct kshm_info info;
 	char big[sizeof(info) + 8];
 
+	struct kshm_list list = { .argsz = sizeof(list),
+				  .entry_size = sizeof(info) };
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	ck_assert_int_eq(ioctl(fd, _IO(KSHM_IOC_MAGIC, 0x7f)), -1);
 	ck_assert_int_eq(errno, ENOTTY);
 	/* A struct of another size is another command. */
-	ck_assert_int_eq(ioctl(fd, _IOR(KSHM_IOC_MAGIC, 0x00, big), big), -1);
+	ck_assert_int_eq(ioctl(fd, _IOWR(KSHM_IOC_MAGIC, 0x10, big), big), -1);
 	ck_assert_int_eq(errno, ENOTTY);
-	ck_assert_int_eq(ioctl(fd, _IOW(KSHM_IOC_MAGIC, 0x01, __u32), &info),
+	/* The commands of 0.1 (INFO 0x00, SET_SIZE 0x01) are gone. */
+	ck_assert_int_eq(ioctl(fd, _IOR(KSHM_IOC_MAGIC, 0x00, char[88]), big),
 			 -1);
+	ck_assert_int_eq(errno, ENOTTY);
+	ck_assert_int_eq(ioctl(fd, _IOW(KSHM_IOC_MAGIC, 0x01, __u64), &info),
+			 -1);
+	ck_assert_int_eq(errno, ENOTTY);
+	/* The control node's commands are not a region's. */
+	ck_assert_int_eq(ioctl(fd, KSHM_IOC_LIST, &list), -1);
 	ck_assert_int_eq(errno, ENOTTY);
 	ck_assert_int_eq(ioctl(fd, TCGETS, &info), -1);
 	ck_assert_int_eq(errno, ENOTTY);
@@ -174,12 +255,15 @@ END_TEST
 START_TEST(ioctl_bad_pointer_fails_efault)
 {
 	int fd = kt_open(KT_DEV0, O_RDWR);
-	void *ro = mmap(NULL, kt_page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
-			-1, 0);
+	struct kshm_info *ro = mmap(NULL, kt_page, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	void *gone = mmap(NULL, kt_page, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	ck_assert(ro != MAP_FAILED && gone != MAP_FAILED);
+	/* A valid request the kernel can read but not answer into. */
+	ro->argsz = sizeof(*ro);
+	ck_assert_int_eq(mprotect(ro, kt_page, PROT_READ), 0);
 	munmap(gone, kt_page);		/* an address that is no longer mapped */
 	ck_assert_int_eq(ioctl(fd, KSHM_IOC_INFO, gone), -1);
 	ck_assert_int_eq(errno, EFAULT);
@@ -202,6 +286,9 @@ Suite *ioctl_suite(void)
 	TCase *tc = kt_tcase("ioctl");
 
 	tcase_add_test(tc, info_reports_the_region);
+	tcase_add_test(tc, info_larger_argsz_reports_bytes_filled);
+	tcase_add_test(tc, info_small_argsz_or_flags_fails_einval);
+	tcase_add_test(tc, set_size_unknown_flags_fail_einval);
 	tcase_add_test(tc, set_size_grow_keeps_contents);
 	tcase_add_test(tc, set_size_shrink_then_grow_reads_zeros);
 	tcase_add_test(tc, set_size_while_mapped_fails_ebusy);

@@ -14,16 +14,16 @@
 
 int main(int argc, char **argv)
 {
-	__u64 size;
+	struct kshm_resize args = { 0 };
 	int fd;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: kshm-resize DEVICE BYTES\n");
 		return 2;
 	}
-	size = strtoull(argv[2], NULL, 0);
+	args.size = strtoull(argv[2], NULL, 0);
 	fd = open(argv[1], O_RDWR);
-	if (fd < 0 || ioctl(fd, KSHM_IOC_SET_SIZE, &size)) {
+	if (fd < 0 || ioctl(fd, KSHM_IOC_SET_SIZE, &args)) {
 		fprintf(stderr, "kshm-resize %s %s: %s\n", argv[1], argv[2],
 			strerror(errno));
 		return 1;

@@ -21,6 +21,8 @@ int main(void)
 	srunner_add_suite(sr, regions_suite());
 	srunner_add_suite(sr, security_suite());
 	srunner_add_suite(sr, process_lifetime_suite());
+	srunner_add_suite(sr, resize_race_suite());
+	srunner_add_suite(sr, control_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What one user of a region cannot do to others: grow past its memory
- * cgroup's limit (pages are charged to the toucher), or see data that
+ * cgroup's limit (pages are charged to the toucher, a vmalloc area to the
+ * resizer), or see data that
  * another region or an earlier size left behind.
  */
 #define _GNU_SOURCE
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -103,6 +105,55 @@ START_TEST(region_cannot_grow_past_cgroup_limit_by_fault)
 }
 END_TEST
 
+/*
+ * In the child: join the cgroup and resize. Backing "vmalloc" allocates
+ * the whole area at resize, charged to the resizer: past the limit the
+ * resize fails with ENOMEM (no OOM kill), within it the group pays.
+ */
+static void resize_in_cgroup(void)
+{
+	int cg = open(CGROUP "/cgroup.procs", O_WRONLY);
+	int fd = open(KT_DEV0, O_RDWR);
+	struct kshm_resize rs = { .size = REGION };
+	long long current = 0;
+	char pid[32];
+	FILE *f;
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (cg < 0 || fd < 0 || write(cg, pid, strlen(pid)) < 0)
+		_exit(2);
+	close(cg);
+	if (!ioctl(fd, KSHM_IOC_SET_SIZE, &rs) || errno != ENOMEM)
+		_exit(3);	/* 32 MiB must not fit in 8 */
+	rs.size = LIMIT / 2;
+	if (ioctl(fd, KSHM_IOC_SET_SIZE, &rs))
+		_exit(4);
+	f = fopen(CGROUP "/memory.current", "r");
+	if (!f || fscanf(f, "%lld", &current) != 1)
+		_exit(5);
+	_exit(current >= LIMIT / 2 ? 0 : 6);
+}
+
+START_TEST(vmalloc_region_cannot_grow_past_cgroup_limit)
+{
+	int fd = kt_open(KT_DEV0, O_RDWR);
+	pid_t pid;
+
+	if (access(CGROUP, F_OK))
+		ck_assert_int_eq(mkdir(CGROUP, 0755), 0);
+	write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	write_file(CGROUP "/memory.max", "8M");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		resize_in_cgroup();
+	ck_assert_msg(kt_child_ok(pid), "the resize was not charged");
+	ck_assert_uint_eq(kt_info(fd).size, LIMIT / 2);
+	ck_assert_int_eq(kt_set_size(fd, KT_SIZE), 0);
+	ck_assert_int_eq(rmdir(CGROUP), 0);
+}
+END_TEST
+
 START_TEST(fresh_pages_never_show_old_data)
 {
 	int fd0 = kt_open(KT_DEV0, O_RDWR), fd1 = kt_open(KT_DEV1, O_RDWR);
@@ -148,6 +199,8 @@ Suite *security_suite(void)
 	if (!strcmp(backing, "pages\n")) {
 		tcase_add_test(tc, region_cannot_grow_past_cgroup_limit_by_write);
 		tcase_add_test(tc, region_cannot_grow_past_cgroup_limit_by_fault);
+	} else {
+		tcase_add_test(tc, vmalloc_region_cannot_grow_past_cgroup_limit);
 	}
 	tcase_add_test(tc, fresh_pages_never_show_old_data);
 	suite_add_tcase(s, tc);
