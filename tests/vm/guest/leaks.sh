@@ -35,7 +35,8 @@ leak_begin() {
 
 leak_end() {
 	local dev n
-	for dev in /sys/class/misc/kshm*; do
+	for dev in /sys/class/misc/kshm[0-9]* /sys/class/misc/kshm-*; do
+		[ -e "$dev" ] || continue
 		n=${dev##*/}
 		expect "$group/leaks:$n:shrink_to_one_page" kshm-resize "/dev/$n" 4096
 		expect "$group/leaks:$n:resident_pages_at_most_1" \
@@ -69,7 +70,7 @@ leak_end() {
 			/kasan_|_alloc_kernel|p[mu4]d_alloc|^PFN.*slab/ { infra = 1 }
 			/^$/ { if (held && ours && !infra) n++; held = ours = infra = 0 }
 			END { print n + 0 }')
-		regions=$(ls -d /sys/class/misc/kshm* | wc -l)
+		regions=$(ls -d /sys/class/misc/kshm[0-9]* /sys/class/misc/kshm-* 2>/dev/null | wc -l)
 		echo "page_owner: $n pages held by kshm, $regions regions"
 		[ "$n" -le "$regions" ] || cat /sys/kernel/debug/page_owner | awk '
 			/^Page allocated/ { r = "" } { r = r "\n" $0 }

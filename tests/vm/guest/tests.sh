@@ -45,4 +45,5 @@ done
 echo "KSHM-GROUP leaks"
 leak_fill_cycle pages
 leak_fill_cycle vmalloc
+. /partial-load.sh
 . /params.sh
