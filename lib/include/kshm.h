@@ -15,11 +15,13 @@
  *	kshm_close(k);
  *
  * Errors: calls that return int give 0 (or a non-negative value) on
- * success and -errno on failure, and leave errno alone when they succeed;
- * calls that return a pointer give NULL and set errno. Arguments are
- * checked before any system call: a NULL handle or pointer, a zero
- * length, an offset or address that is not page aligned, or a range that
- * overflows gives -EINVAL (or NULL with errno EINVAL).
+ * success and leave errno alone; on failure they give -errno and also
+ * set errno to that error, as libbpf does, so either may be read. Calls
+ * that return a pointer give NULL and set errno. kshm_close() never
+ * changes errno. Arguments are checked before any system call: a NULL
+ * handle or pointer, a zero length, an offset or address that is not
+ * page aligned, a range that overflows, a bad region name or a bad
+ * options struct gives -EINVAL (or NULL with errno EINVAL).
  *
  * Threads: a struct kshm holds only the file descriptor and is never
  * changed after kshm_open() returns, so every call may run concurrently
@@ -27,8 +29,13 @@
  * which must not race with other calls on that handle. The library keeps
  * no list of mappings: the kernel already tracks them.
  *
- * struct kshm_info comes from <linux/kshm.h>, the driver's UAPI header,
- * which is installed with this one: the driver and the library share one
+ * Regions: /dev/kshmN are made when the module loads; kshm_create()
+ * makes /dev/kshm-NAME at run time through the control node /dev/kshm
+ * (root only by default), kshm_destroy() removes it again.
+ *
+ * struct kshm_info comes from <linux/kshm.h>, the driver's UAPI header.
+ * libkshm installs a private copy of it (the compiler finds it through
+ * pkg-config's Cflags), so the driver and the library share one
  * definition of the ABI.
  */
 #ifndef KSHM_H
@@ -43,14 +50,36 @@ extern "C" {
 #endif
 
 #define KSHM_VERSION_MAJOR	0
-#define KSHM_VERSION_MINOR	1
+#define KSHM_VERSION_MINOR	2
 
 #ifndef KSHM_EXPORT
 #define KSHM_EXPORT __attribute__((visibility("default")))
 #endif
 
-/* An open region: one open file of /dev/kshmN. */
+/* The control node: kshm_create(), kshm_destroy() and kshm_list() use it. */
+#define KSHM_CTL_PATH		"/dev/kshm"
+
+/* An open region: one open file of /dev/kshmN or /dev/kshm-NAME. */
 struct kshm;
+
+/*
+ * Options of kshm_create(), libbpf style: @sz is the size of the struct
+ * the caller was built with, so that fields added later stay optional.
+ * Fields past @sz take their default. KSHM_OPTS() declares one with @sz
+ * set and every other field zero unless named:
+ *
+ *	KSHM_OPTS(kshm_create_opts, opts, .backing = KSHM_BACKING_VMALLOC);
+ */
+struct kshm_create_opts {
+	size_t sz;		/* sizeof(struct kshm_create_opts) */
+	uint64_t max_size;	/* bytes a resize may reach; 0: the size */
+	uint32_t backing;	/* KSHM_BACKING_*; 0: KSHM_BACKING_PAGES */
+	uint32_t mode;		/* node permissions, within 0666; 0: the
+				 * module's "mode" parameter */
+};
+
+#define KSHM_OPTS(TYPE, NAME, ...)					\
+	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
 
 /*
  * Open the kshm device node at @path. @flags is O_RDONLY or O_RDWR;
@@ -87,9 +116,11 @@ KSHM_EXPORT int kshm_fd(const struct kshm *k);
 
 /*
  * Fill @info with a snapshot of the region: size, max_size,
- * resident_pages, faults, mappings, backing, index and page_size.
+ * resident_pages, faults, mappings, backing, index, page_size and name.
+ * The library zeroes @info and sets argsz and flags; info->mask says
+ * which fields the driver filled, and the others read zero.
  *
- * Returns 0, or -EINVAL for a NULL argument, or the ioctl's -errno.
+ * Returns 0, or -EINVAL for a NULL argument.
  */
 KSHM_EXPORT int kshm_info(struct kshm *k, struct kshm_info *info);
 
@@ -124,6 +155,55 @@ KSHM_EXPORT void *kshm_map(struct kshm *k, uint64_t offset, size_t length,
  * or an overflowing range, or munmap(2)'s -errno.
  */
 KSHM_EXPORT int kshm_unmap(void *addr, size_t length);
+
+/*
+ * Make a region of @size bytes (rounded up to whole pages) and its node
+ * /dev/kshm-@name, through KSHM_CTL_PATH. @name is 1 to
+ * KSHM_CREATE_NAME_LEN (26) characters of [a-z0-9_-], so that the node's
+ * name fits in kshm_info.name. @opts may be NULL for the defaults.
+ *
+ * Returns 0; -EINVAL for a NULL or bad @name, a zero @size, an @opts->sz
+ * below sizeof(size_t) or with non-zero bytes past the library's struct,
+ * or what the driver refuses (size above max_size, max_size above 64 GiB,
+ * unknown backing, mode bits outside 0666); -EEXIST when a region of that
+ * name exists; -ENOSPC when the driver's limit on regions or on their
+ * total max_size is reached; -ENOMEM; open(2)'s -errno on KSHM_CTL_PATH
+ * (-ENOENT without the driver, -EACCES without permission).
+ */
+KSHM_EXPORT int kshm_create(const char *name, uint64_t size,
+			    const struct kshm_create_opts *opts);
+
+/*
+ * Remove the node /dev/kshm-@name that kshm_create() made. Open handles
+ * and mappings of the region keep working; its memory is freed after the
+ * last of them is gone. The name may be used again at once.
+ *
+ * Returns 0; -EINVAL for a NULL or bad @name; -ENOENT when no region made
+ * by kshm_create() has that name (/dev/kshmN cannot be destroyed);
+ * open(2)'s -errno on KSHM_CTL_PATH.
+ */
+KSHM_EXPORT int kshm_destroy(const char *name);
+
+/*
+ * Describe every region that has a node: /dev/kshm0..N-1 first, then
+ * those kshm_create() made, oldest first. Zeroes the @count entries of
+ * @infos, then fills up to @count of them as kshm_info() fills one;
+ * @infos may be NULL when @count is 0, to ask only how many regions
+ * there are. A read-only descriptor of the control node is enough.
+ *
+ * Returns the number of regions, which may exceed @count (then only the
+ * first @count were filled); -EINVAL for a NULL @infos with a non-zero
+ * @count; open(2)'s -errno on KSHM_CTL_PATH.
+ */
+KSHM_EXPORT int kshm_list(struct kshm_info *infos, unsigned int count);
+
+/*
+ * Open /dev/kshm-@name, as kshm_open() does.
+ *
+ * Returns a handle, or NULL with errno set: EINVAL for a NULL or bad
+ * @name, otherwise as kshm_open() (ENOENT when no region has that name).
+ */
+KSHM_EXPORT struct kshm *kshm_open_name(const char *name, int flags);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * libkshm's check suites. Host suites need no driver; device suites run
- * against /dev/kshm0 and /dev/kshm1 (the VM loads kshm with nr_devs=2).
+ * against /dev/kshm0 and /dev/kshm1 (the VM loads kshm with nr_devs=2)
+ * and the control node /dev/kshm.
  */
 #ifndef KSHM_LIB_TEST_H
 #define KSHM_LIB_TEST_H
@@ -17,13 +18,14 @@ Suite *args_suite(void);
 Suite *open_errors_suite(void);
 Suite *exports_suite(void);
 
-/* Suites that need /dev/kshm0 and /dev/kshm1. */
+/* Suites that need /dev/kshm0, /dev/kshm1 and /dev/kshm. */
 Suite *open_suite(void);
 Suite *handle_suite(void);
 Suite *info_suite(void);
 Suite *resize_suite(void);
 Suite *map_suite(void);
 Suite *args_device_suite(void);
+Suite *create_suite(void);
 
 /* Adds the fixture that puts both regions back to their size. */
 void t_restore_sizes(TCase *tc);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Runs libkshm's check suites. Device suites run when /dev/kshm0 exists;
+ * Runs libkshm's check suites. Device suites run when /dev/kshm0,
+ * /dev/kshm1 and the control node /dev/kshm exist;
  * built with KSHM_TEST_NEED_DEVICE (the VM build) a missing device fails.
  * Exits 0 when every test passed.
  */
@@ -12,7 +13,8 @@
 
 int main(void)
 {
-	int have_dev = !access("/dev/kshm0", F_OK) && !access("/dev/kshm1", F_OK);
+	int have_dev = !access("/dev/kshm0", F_OK) && !access("/dev/kshm1", F_OK) &&
+		       !access(KSHM_CTL_PATH, F_OK);
 	SRunner *sr = srunner_create(args_suite());
 	int failed;
 
@@ -27,13 +29,14 @@ int main(void)
 		srunner_add_suite(sr, info_suite());
 		srunner_add_suite(sr, resize_suite());
 		srunner_add_suite(sr, map_suite());
+		srunner_add_suite(sr, create_suite());
 	} else {
 #ifdef KSHM_TEST_NEED_DEVICE
-		fprintf(stderr, "libkshm-tests: /dev/kshm0 or /dev/kshm1 missing\n");
+		fprintf(stderr, "libkshm-tests: /dev/kshm0, /dev/kshm1 or " KSHM_CTL_PATH " missing\n");
 		srunner_free(sr);
 		return 1;
 #else
-		printf("libkshm-tests: no /dev/kshm0 and /dev/kshm1: device suites skipped\n");
+		printf("libkshm-tests: no /dev/kshm0, /dev/kshm1 and " KSHM_CTL_PATH ": device suites skipped\n");
 #endif
 	}
 	srunner_run_all(sr, CK_ENV);

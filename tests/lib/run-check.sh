@@ -55,7 +55,8 @@ install_lib() {
 	make -s -C "$top/lib" install DESTDIR="$root" PREFIX=/usr &&
 	for f in usr/include/kshm.h usr/include/linux/kshm.h \
 		usr/lib/libkshm.so usr/lib/libkshm.so.0 usr/lib/libkshm.a \
-		usr/lib/pkgconfig/libkshm.pc usr/share/man/man3/kshm_open.3; do
+		usr/lib/pkgconfig/libkshm.pc usr/share/man/man3/kshm_open.3 \
+		usr/share/man/man3/kshm_create.3; do
 		[ -e "$root/$f" ] || { echo "missing $f"; return 1; }
 	done
 }
@@ -106,8 +107,10 @@ expect pkg_config_reports_the_version \
 # The build refuses a version script whose version is not the library's.
 bad_map() {
 	sed 's/^LIBKSHM_[0-9.]*/LIBKSHM_9.9/' "$top/lib/libkshm.map" >"$tmp/bad.map"
-	"$top/lib/check-version.sh" 0.1.0 "$top/lib/libkshm.map" "$top/lib/include/kshm.h" &&
-	! "$top/lib/check-version.sh" 0.1.0 "$tmp/bad.map" "$top/lib/include/kshm.h"
+	local version
+	version=$(sed -n 's/^VERSION := //p' "$top/lib/Makefile")
+	"$top/lib/check-version.sh" "$version" "$top/lib/libkshm.map" "$top/lib/include/kshm.h" &&
+	! "$top/lib/check-version.sh" "$version" "$tmp/bad.map" "$top/lib/include/kshm.h"
 }
 expect version_check_refuses_mismatched_map bad_map
 
