@@ -9,7 +9,11 @@
 #                      (KASAN, lockdep, kmemleak, fault injection)
 #   make demo          boot a VM and run the first examples with fault_log=1
 #   make bench         the copy path against the mapping, in the VM
-#   make install       PREFIX=/usr/local DESTDIR= : library, header, pc, man
+#   make install       PREFIX=/usr/local DESTDIR= : library, <kshm.h> and a
+#                      private copy of <linux/kshm.h> under include/kshm/,
+#                      pc, man; never $(PREFIX)/include/linux/kshm.h
+#   make install-uapi  PREFIX=/usr/local DESTDIR= : <linux/kshm.h>, the
+#                      driver's UAPI header, for programs using the ioctls
 #   make module        kshm.ko for KDIR (default: the running kernel)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -62,9 +66,12 @@ bench: deps
 install: lib
 	$(MAKE) -C lib install
 
+install-uapi:
+	$(MAKE) -C lib install-uapi
+
 clean:
 	-$(MAKE) -C driver clean
 	rm -rf build
 
 .PHONY: all lib examples module module-if-headers deps vm-programs check \
-	check-debug demo bench install clean
+	check-debug demo bench install install-uapi clean

@@ -53,7 +53,7 @@ fi
 root=$tmp/root
 install_lib() {
 	make -s -C "$top/lib" install DESTDIR="$root" PREFIX=/usr &&
-	for f in usr/include/kshm.h usr/include/linux/kshm.h \
+	for f in usr/include/kshm.h usr/include/kshm/linux/kshm.h \
 		usr/lib/libkshm.so usr/lib/libkshm.so.0 usr/lib/libkshm.a \
 		usr/lib/pkgconfig/libkshm.pc usr/share/man/man3/kshm_open.3 \
 		usr/share/man/man3/kshm_create.3; do
@@ -61,6 +61,15 @@ install_lib() {
 	done
 }
 expect install_puts_every_file_in_destdir install_lib
+# A distribution's kernel headers may own <linux/kshm.h>: only
+# install-uapi writes it. The consumers below find the private copy
+# through pkg-config.
+expect install_leaves_include_linux_alone test ! -e "$root/usr/include/linux/kshm.h"
+install_uapi() {
+	make -s -C "$top/lib" install-uapi DESTDIR="$tmp/uapi" PREFIX=/usr &&
+	cmp "$top/include/uapi/linux/kshm.h" "$tmp/uapi/usr/include/linux/kshm.h"
+}
+expect install_uapi_installs_linux_kshm_h install_uapi
 
 cat >"$tmp/app.c" <<'APP'
 #include <errno.h>
