@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # kshm: the top level only delegates. Quiet by default; V=1 shows commands.
 #
-#   make               the library, examples and tests; the module too when
-#                      the running kernel's headers are installed
+#   make               the library, the examples, the tools and the test
+#                      programs (the host unit tests and the VM's static
+#                      programs); the module too when the running kernel's
+#                      headers are installed
 #   make check         unit tests on the host, then the VM tests in the
 #                      Debian 6.1 and 6.12 kernels (installs what it needs)
 #   make check-debug   the VM tests and the hardening tests on a debug kernel
@@ -19,13 +21,19 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 export V
 
-all: lib examples module-if-headers
+all: lib examples tools tests module-if-headers
 
 lib:
 	$(MAKE) -C lib
 
 examples: lib
 	$(MAKE) -C examples
+
+tools:
+	$(MAKE) -C tools
+
+tests: vm-programs
+	$(MAKE) -C tests/lib
 
 module:
 	$(MAKE) -C driver KDIR=$(KDIR)
@@ -37,12 +45,13 @@ module-if-headers:
 deps:
 	@scripts/deps.sh
 
-# Static programs the VM guest runs: tests, helpers, examples.
+# Static programs the VM guest runs: tests, helpers, examples, tools.
 vm-programs:
 	$(MAKE) -C tests vm-programs
 	$(MAKE) -C lib
 	$(MAKE) -C tests/lib vm-programs
 	$(MAKE) -C examples vm-programs
+	$(MAKE) -C tools vm-programs
 	tests/consumer/build
 
 # Static checks, host unit tests, then the VM suite; one closing count.
@@ -73,5 +82,5 @@ clean:
 	-$(MAKE) -C driver clean
 	rm -rf build
 
-.PHONY: all lib examples module module-if-headers deps vm-programs check \
-	check-debug demo bench install install-uapi clean
+.PHONY: all lib examples tools tests module module-if-headers deps vm-programs \
+	check check-debug demo bench install install-uapi clean
