@@ -4,9 +4,12 @@
  *
  * Switches kshm's fault_log parameter on, maps the region, touches pages
  * 0, 3 and 7 (writing to 3 only), and prints the kernel log lines the
- * faults produced, read from /dev/kmsg. Pages that are never touched
- * never fault. Puts fault_log back as it was; exits 1 if a line is
- * missing.
+ * faults produced, read from /dev/kmsg:
+ *
+ *	kshm: kshm0: fault pgoff=3 write=1 pid=123 comm=fault-log
+ *
+ * Pages that are never touched never fault. Puts fault_log back as it
+ * was; exits 1 if a line is missing.
  *
  * Build: cc -o fault-log fault-log.c $(pkg-config --cflags --libs libkshm)
  * Run:   sudo ./fault-log [/dev/kshm0]
@@ -52,6 +55,7 @@ int main(int argc, char **argv)
 	long pg = sysconf(_SC_PAGESIZE);
 	size_t len = 8 * pg, found = 0, others = 0, i;
 	int seen[NR_TOUCHES] = { 0 };
+	char prefix[KSHM_NAME_MAX + 32];
 	volatile char *p = NULL;
 	struct kshm_info info;
 	struct kshm *k;
@@ -70,6 +74,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kshm_info: %s\n", strerror(-ret));
 		goto err_close;
 	}
+	/* This region's lines: "kshm: <node name>: fault ...". */
+	if (!(info.mask & KSHM_INFO_NAME)) {
+		fprintf(stderr, "%s: the driver does not report the node name\n",
+			path);
+		goto err_close;
+	}
+	snprintf(prefix, sizeof(prefix), "kshm: %s: fault pgoff=", info.name);
 	if (info.size < len) {
 		fprintf(stderr, "%s is %llu bytes; this needs 8 pages\n", path,
 			(unsigned long long)info.size);
@@ -102,7 +113,7 @@ int main(int argc, char **argv)
 	}
 	set_fault_log(old);
 
-	/* Records end in "pid=N comm=..."; keep ours. */
+	/* Records end in "pid=N comm=..."; keep this region's and ours. */
 	printf("kernel log:\n");
 	for (;;) {
 		char want[64], *msg;
@@ -115,7 +126,7 @@ int main(int argc, char **argv)
 		rec[n] = '\0';
 		rec[strcspn(rec, "\n")] = '\0';	/* drop the KEY=value lines */
 		msg = strchr(rec, ';');
-		if (!msg || !strstr(msg, "fault pgoff="))
+		if (!msg || strncmp(msg + 1, prefix, strlen(prefix)))
 			continue;
 		snprintf(want, sizeof(want), " pid=%d ", pid);
 		if (!strstr(msg, want))
