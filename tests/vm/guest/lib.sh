@@ -6,6 +6,13 @@ result() {
 	echo "KSHM-RESULT $*"
 }
 
+# skip name reason...: a test that could not run here; never a pass.
+skip() {
+	local name=$1
+	shift
+	echo "KSHM-RESULT SKIP $name $*"
+}
+
 # expect name command...: PASS when the command succeeds.
 expect() {
 	local name=$1
@@ -25,13 +32,18 @@ sysval() {
 }
 
 # counted name command...: run a program that prints its own KSHM-RESULT
-# line; no such line (a crash, a missing program) is a failure.
+# line; no such line (a crash, a missing program) is a failure, unless
+# the program exited 77: it could not run here, a skip.
 counted() {
 	local name=$1 out rc
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
 	echo "$out"
-	echo "$out" | grep -q '^KSHM-RESULT ' ||
+	echo "$out" | grep -q '^KSHM-RESULT ' && return
+	if [ "$rc" -eq 77 ]; then
+		skip "$name" "exit 77"
+	else
 		result FAIL "$name (no result, exit $rc)"
+	fi
 }
