@@ -54,6 +54,8 @@ Suite *fault_log_suite(void);
 Suite *regions_suite(void);
 Suite *security_suite(void);
 Suite *process_lifetime_suite(void);
+Suite *madvise_suite(void);
+Suite *iov_iter_suite(void);
 Suite *resize_race_suite(void);
 Suite *control_suite(void);
 

@@ -145,7 +145,7 @@ START_TEST(dontneed_on_part_refaults_only_that_part)
 	for (i = 0; i < NPAGES; i++)
 		v[i * kt_page] = (char)(0xe0 + i);
 	ck_assert_uint_eq(faults(), f0 + 3);
-	/* The writes after the advice landed in the region, next to the data. */
+	/* The writes after the advice reached the region, beside the data. */
 	ck_assert_int_eq(pread(fd, buf, NPAGES * kt_page, 0),
 			 NPAGES * kt_page);
 	for (i = 0; i < NPAGES; i++) {
@@ -158,14 +158,14 @@ START_TEST(dontneed_on_part_refaults_only_that_part)
 }
 END_TEST
 
-START_TEST(dontneed_keeps_the_same_pages_resident_and_one_mapping)
+START_TEST(dontneed_keeps_same_pages_resident_and_one_mapping)
 {
 	uint64_t pfn = kt_pfn(map + 3 * kt_page);
 	long long resident = kt_sysfs("kshm0", "resident_pages");
 
 	ck_assert_int_eq(kt_info(fd).mappings, 1);
 	ck_assert_int_eq(madvise(map, NPAGES * kt_page, MADV_DONTNEED), 0);
-	/* The region still holds its pages; the VMA is neither split nor gone. */
+	/* The region keeps its pages; the VMA is neither split nor gone. */
 	ck_assert_int_eq(kt_sysfs("kshm0", "resident_pages"), resident);
 	ck_assert_int_eq(kt_info(fd).mappings, 1);
 	ck_assert_int_eq(kt_sysfs("kshm0", "mappings"), 1);
@@ -247,7 +247,7 @@ Suite *madvise_suite(void)
 	tcase_add_checked_fixture(tc, madvise_setup, madvise_teardown);
 	tcase_add_test(tc, dontneed_keeps_data_and_each_next_touch_faults_once);
 	tcase_add_test(tc, dontneed_on_part_refaults_only_that_part);
-	tcase_add_test(tc, dontneed_keeps_the_same_pages_resident_and_one_mapping);
+	tcase_add_test(tc, dontneed_keeps_same_pages_resident_and_one_mapping);
 	tcase_add_test(tc, free_fails_einval_and_keeps_data);
 	tcase_add_test(tc, remove_fails_enodev_and_keeps_data);
 	tcase_add_test(tc, remove_on_readonly_mapping_fails_eacces);

@@ -21,6 +21,8 @@ int main(void)
 	srunner_add_suite(sr, regions_suite());
 	srunner_add_suite(sr, security_suite());
 	srunner_add_suite(sr, process_lifetime_suite());
+	srunner_add_suite(sr, madvise_suite());
+	srunner_add_suite(sr, iov_iter_suite());
 	srunner_add_suite(sr, resize_race_suite());
 	srunner_add_suite(sr, control_suite());
 	srunner_run_all(sr, CK_ENV);
