@@ -40,8 +40,9 @@ static long kshm_ctl_create(struct file *file, void __user *uarg)
 	ret = copy_struct_from_user(&args, sizeof(args), uarg, argsz);
 	if (ret)
 		return ret;
+	/* mode is checked whole here, before umode_t would narrow it. */
 	if (args.flags || memchr_inv(args.__reserved, 0, sizeof(args.__reserved)) ||
-	    !kshm_name_terminated(args.name))
+	    !kshm_name_terminated(args.name) || (args.mode & ~0666))
 		return -EINVAL;
 	ops = kshm_backing_by_id(args.backing);
 	if (!ops)
