@@ -23,6 +23,7 @@
 #ifndef _UAPI_LINUX_KSHM_H
 #define _UAPI_LINUX_KSHM_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -42,15 +43,15 @@
 #define KSHM_INDEX_NONE		0xffffffffU
 
 /* kshm_info.mask: the fields the kernel filled in. */
-#define KSHM_INFO_SIZE			(1ULL << 0)
-#define KSHM_INFO_MAX_SIZE		(1ULL << 1)
-#define KSHM_INFO_RESIDENT_PAGES	(1ULL << 2)
-#define KSHM_INFO_FAULTS		(1ULL << 3)
-#define KSHM_INFO_MAPPINGS		(1ULL << 4)
-#define KSHM_INFO_BACKING		(1ULL << 5)
-#define KSHM_INFO_INDEX			(1ULL << 6)
-#define KSHM_INFO_PAGE_SIZE		(1ULL << 7)
-#define KSHM_INFO_NAME			(1ULL << 8)
+#define KSHM_INFO_SIZE			_BITULL(0)
+#define KSHM_INFO_MAX_SIZE		_BITULL(1)
+#define KSHM_INFO_RESIDENT_PAGES	_BITULL(2)
+#define KSHM_INFO_FAULTS		_BITULL(3)
+#define KSHM_INFO_MAPPINGS		_BITULL(4)
+#define KSHM_INFO_BACKING		_BITULL(5)
+#define KSHM_INFO_INDEX			_BITULL(6)
+#define KSHM_INFO_PAGE_SIZE		_BITULL(7)
+#define KSHM_INFO_NAME			_BITULL(8)
 
 /**
  * struct kshm_info - a snapshot of one region, from KSHM_IOC_INFO
