@@ -16,9 +16,20 @@
  * every page of every region is checked through pread and through a
  * fresh mapping, and KSHM_IOC_INFO must report no mappings left.
  *
+ * --regions adds regions made at run time through the control node
+ * /dev/kshm: workers create and destroy regions of a pool of four names
+ * (/dev/kshm-stress0..3; one at a time, or two calls racing on one name),
+ * open them racing that, map, write and read them while others destroy
+ * them (what an fd or mapping still holds must stay intact), list every
+ * region, and read their sysfs attributes. Each worker has a helper
+ * thread for the races. At the end every region still alive is checked
+ * page by page and destroyed, whatever happened.
+ *
  * The parts: model.c (the model of every byte, and the judge of each
- * call's result), ops.c (the operations), this file (options, setup, the
- * workers, the final check and the report).
+ * call's result), ops.c (the operations on the regions given), regions.c
+ * and regions-ops.c (run-time regions: their model, and the operations),
+ * this file (options, setup, the workers, the final check and the
+ * report).
  *
  * The model, the workers' state and all buffers the kernel writes to are
  * MAP_SHARED anonymous memory created (and touched) before the workers
@@ -33,10 +44,14 @@
  *
  * Usage:
  *   kshm-stress [--seed S] [--ops N] [--max-pages P] [--time-limit SECS]
- *               [--fault-inject] [DEV...]
+ *               [--fault-inject] [--regions] [DEV...]
  * Defaults: a random seed, N=20000, P=256, 600 s, /dev/kshm0 /dev/kshm1.
  * The regions must not be mapped or used by anyone else, and each
- * region's max_size must be at least P pages. The last line printed is
+ * region's max_size must be at least P pages. --regions needs root (the
+ * control node is 0600), the module's max_regions at least RT_HELD_MAX
+ * (52) above the run-time regions that exist already, and destroys any
+ * /dev/kshm-stress0..3 or -stressbad left by an earlier run. The last
+ * line printed is
  *   KSHM-RESULT PASS stress:seed=S:ops=N
  * or KSHM-RESULT FAIL stress:seed=S:ops=N <reason>; exit status 0 or 1.
  *
@@ -66,6 +81,7 @@
 #include <unistd.h>
 
 #include "ops.h"
+#include "regions.h"
 
 struct shared *S;
 size_t pgsz;
@@ -74,6 +90,7 @@ uint32_t max_pages = 256;
 uint64_t seed;
 long nops = 20000;
 bool fault_inject;
+bool regions;
 static long time_limit = 600;
 static void *shm_base;
 static size_t shm_len;
@@ -111,6 +128,8 @@ static void *worker_thread(void *arg)
 	memset(w->buf, 0, (MAXIO + 2) * pgsz);
 	memset(w->pat, 0, pgsz);
 	w->mif_fd = -1;
+	if (regions && !rt_worker_start(&c))
+		return NULL;
 	if (fault_inject) {
 		w->mif_fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
 		if (w->mif_fd < 0) {
@@ -129,6 +148,8 @@ static void *worker_thread(void *arg)
 	drop_pieces(&c, -1);
 	if (!stopping() && w->npieces)
 		fail(&c, "%d mappings could not be dropped at the end", w->npieces);
+	if (regions)
+		rt_worker_end(&c);
 	for (i = 0; i < w->nfds; i++)
 		close(w->fds[i].fd);
 	w->nfds = 0;
@@ -182,7 +203,10 @@ static bool setup(const char *const *devs)
 
 	shm_len = (sizeof(struct shared) + pgsz - 1) / pgsz * pgsz +
 		  ndevs * ((max_pages * sizeof(uint32_t) + pgsz - 1) / pgsz * pgsz) +
-		  (NWORKERS + 1) * (MAXIO + 2 + 1 + 2 + 1) * pgsz;
+		  (NWORKERS + 1) * (MAXIO + 2 + 1 + 2 + 1) * pgsz +
+		  RT_SLOTS * ((RT_MAXPAGES * sizeof(uint32_t) + pgsz - 1) / pgsz * pgsz) +
+		  NWORKERS * (((RT_LIST_ROOM + 1) * sizeof(struct kshm_info) +
+			       pgsz - 1) / pgsz * pgsz);
 	shm_base = mmap(NULL, shm_len, PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm_base == MAP_FAILED) {
@@ -205,7 +229,11 @@ static bool setup(const char *const *devs)
 		S->w[i].pat = shalloc(&off, pgsz);
 		S->w[i].cbuf = shalloc(&off, 2 * pgsz);
 		S->w[i].cpat = shalloc(&off, pgsz);
+		S->w[i].lent = shalloc(&off, (RT_LIST_ROOM + 1) *
+				       sizeof(struct kshm_info));
 	}
+	for (i = 0; i < RT_SLOTS; i++)
+		S->rt.slot[i].ver = shalloc(&off, RT_MAXPAGES * sizeof(uint32_t));
 
 	for (r = 0; r < ndevs; r++) {
 		struct region_model *m = RM(r);
@@ -281,6 +309,8 @@ static bool setup(const char *const *devs)
 		}
 		close(fd);
 	}
+	if (regions && !rt_setup())
+		return false;
 	return !S->fail.set;
 }
 
@@ -344,7 +374,10 @@ static void final_check(void)
 			     S->devpath[r], (unsigned long long)in.mappings);
 		close(fd);
 	}
+	if (regions && !S->fail.set)
+		rt_final_check(&c);
 }
+
 
 static void report(double secs)
 {
@@ -353,7 +386,7 @@ static void report(double secs)
 
 	printf("%-10s %9s %9s %9s %9s\n", "op", "total", "ok", "errno",
 	       fault_inject ? "enomem" : "");
-	for (op = 0; op < NOPS; op++) {
+	for (op = 0; op < (regions ? NOPS : OP_RT_FIRST); op++) {
 		uint64_t n[NOUT] = { 0 };
 
 		for (i = 0; i < NWORKERS; i++)
@@ -383,13 +416,15 @@ static void report(double secs)
 	       done, secs, secs > 0 ? done / secs : 0.0, checked, resized, busy);
 	for (i = 0; i < ndevs; i++)
 		printf("%s: %u pages at the end\n", S->devpath[i], RM(i)->npages);
+	if (regions)
+		rt_report();
 }
 
 static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: kshm-stress [--seed S] [--ops N] [--max-pages P] [--time-limit SECS]\n"
-		"                   [--fault-inject] [DEV...]\n"
+		"                   [--fault-inject] [--regions] [DEV...]\n"
 		"defaults: random seed, 20000 ops, 256 pages, 600 s, /dev/kshm0 /dev/kshm1\n");
 	exit(status);
 }
@@ -423,6 +458,8 @@ int main(int argc, char **argv)
 			time_limit = strtol(argv[++i], NULL, 0);
 		} else if (!strcmp(a, "--fault-inject")) {
 			fault_inject = true;
+		} else if (!strcmp(a, "--regions")) {
+			regions = true;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(0);
 		} else if (a[0] == '-') {
@@ -447,11 +484,15 @@ int main(int argc, char **argv)
 			close(fd);
 		seed &= 0xffffffffULL;
 	}
+	if (regions)
+		rt_enable();
 	ops_init();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("kshm-stress: seed %" PRIu64 ", %ld ops, %d workers (%d processes x %d threads), max %u pages, %s",
 	       seed, nops, NWORKERS, NPROCS, NTHREADS, max_pages,
 	       fault_inject ? "fault injection on, " : "");
+	if (regions)
+		printf("run-time regions %s-stress0..%d, ", CTL_PATH, RT_NAMES - 1);
 	printf("devices");
 	for (i = 0; i < ndevs; i++)
 		printf(" %s", devs[i]);
@@ -508,6 +549,8 @@ int main(int argc, char **argv)
 	}
 	if (S && !S->fail.set)
 		final_check();
+	if (S && regions)
+		rt_cleanup(!S->fail.set);
 	secs = now() - start;
 	/* Setup failed (no such device, say): the reason alone, no table. */
 	if (ran)
@@ -516,8 +559,9 @@ int main(int argc, char **argv)
 		printf("kshm-stress: FAIL: %s\n", S ? S->fail.msg : "setup");
 		if (S && S->fail.mismatch[0])
 			printf("kshm-stress: %s\n", S->fail.mismatch);
-		printf("kshm-stress: replay: kshm-stress --seed %" PRIu64 " --ops %ld --max-pages %u%s",
-		       seed, nops, max_pages, fault_inject ? " --fault-inject" : "");
+		printf("kshm-stress: replay: kshm-stress --seed %" PRIu64 " --ops %ld --max-pages %u%s%s",
+		       seed, nops, max_pages, fault_inject ? " --fault-inject" : "",
+		       regions ? " --regions" : "");
 		for (i = 0; i < ndevs; i++)
 			printf(" %s", devs[i]);
 		printf("\nkshm-stress: (each worker's choices follow from the seed; the interleaving of the workers does not, so a replay may take another path)\n");

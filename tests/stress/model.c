@@ -45,7 +45,9 @@ void make_pattern(unsigned char *dst, uint64_t key, uint32_t pgoff,
 		memset(dst, 0, pgsz);
 		return;
 	}
-	b = mix64((key << 56) ^ ((uint64_t)pgoff << 24) ^ ver ^ (seed << 1));
+	/* Load-time regions: key < 256, as ever; run-time ones: any key. */
+	b = mix64((key < 256 ? key << 56 : mix64(key)) ^
+		  ((uint64_t)pgoff << 24) ^ ver ^ (seed << 1));
 	for (i = 0; i < pgsz / 8; i++)
 		p[i] = b + i * 0x9e3779b97f4a7c15ULL;
 }
@@ -169,6 +171,18 @@ long own_page(struct ctx *c, int r)
 bool check_bytes(struct ctx *c, int r, uint64_t off,
 		 const unsigned char *data, size_t len, const char *via)
 {
+	struct page_model pm = {
+		.key = r, .ver = RM(r)->ver, .region = r,
+		.name = S->devpath[r],
+	};
+
+	return check_pages(c, &pm, off, data, len, via);
+}
+
+/* The same for any region pm describes. */
+bool check_pages(struct ctx *c, const struct page_model *pm, uint64_t off,
+		 const unsigned char *data, size_t len, const char *via)
+{
 	while (len) {
 		uint32_t pgoff = off / pgsz;
 		size_t in = off % pgsz, n = pgsz - in;
@@ -176,38 +190,46 @@ bool check_bytes(struct ctx *c, int r, uint64_t off,
 		if (n > len)
 			n = len;
 		if (own(c, pgoff)) {
-			uint32_t v = RM(r)->ver[pgoff];
+			uint32_t v = pm->ver[pgoff];
 
-			make_pattern(c->pat, r, pgoff, v);
+			make_pattern(c->pat, pm->key, pgoff, v);
 			if (memcmp(c->pat + in, data, n)) {
 				size_t i = 0;
 
 				while (c->pat[in + i] == data[i])
 					i++;
-				char held[64] = "";
+				char held[64] = "", region[300];
 				uint32_t x;
 
 				/* Which version is there instead, if any near? */
 				for (x = v > 64 ? v - 64 : 0; n == pgsz && x < v + 64; x++) {
-					make_pattern(c->pat, r, pgoff, x);
+					make_pattern(c->pat, pm->key, pgoff, x);
 					if (x != v && !memcmp(c->pat, data, pgsz)) {
 						snprintf(held, sizeof(held),
 							 "; the page holds version %u", x);
 						break;
 					}
 				}
-				make_pattern(c->pat, r, pgoff, v);
+				make_pattern(c->pat, pm->key, pgoff, v);
+				if (pm->region >= 0)
+					snprintf(region, sizeof(region), "region %d (%s)",
+						 pm->region, pm->name);
+				else
+					snprintf(region, sizeof(region), "%s", pm->name);
 				snprintf(S->fail.mismatch,
 					 sizeof(S->fail.mismatch),
-					 "first mismatch: region %d (%s) pgoff %u: expected version %u, byte %zu of the page is 0x%02x, expected 0x%02x (read via %s)%s",
-					 r, S->devpath[r], pgoff, v, in + i,
+					 "first mismatch: %s pgoff %u: expected version %u, byte %zu of the page is 0x%02x, expected 0x%02x (read via %s)%s",
+					 region, pgoff, v, in + i,
 					 data[i], c->pat[in + i], via, held);
 				fail(c, "data mismatch in %s pgoff %u (version %u) via %s",
-				     S->devpath[r], pgoff, v, via);
+				     pm->name, pgoff, v, via);
 				return false;
 			}
-			if (c->w)
+			if (c->w) {
 				S->checked[c->w->id]++;
+				if (pm->after_destroy)
+					(*pm->after_destroy)++;
+			}
 		}
 		off += n;
 		data += n;

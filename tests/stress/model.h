@@ -8,6 +8,9 @@
  * page. Each region has a process-shared, writer-preferring rwlock: every
  * operation holds it shared, a resize exclusive, so the size cannot
  * change during an operation.
+ *
+ * Run-time regions (--regions) follow the same page ownership; their
+ * slots and names are below, and regions.c says how they stay exact.
  */
 #ifndef KSHM_STRESS_MODEL_H
 #define KSHM_STRESS_MODEL_H
@@ -29,6 +32,38 @@ struct region_model {
 	uint64_t max_size;		/* from KSHM_IOC_INFO at start */
 	uint32_t backing, index;
 	char name[KSHM_NAME_MAX];	/* KSHM_IOC_INFO's name ("kshm0") */
+};
+
+/* Run-time regions: the pool's names, and one slot per region made. */
+#define RT_NAME_LEN	16
+
+enum { RT_FREE, RT_RESERVED, RT_ALIVE, RT_DESTROYED };
+
+struct rt_region {
+	int state;			/* RT_*, under rt_model.lock */
+	int holders;			/* fds, mappings, opens; under the lock */
+	int name;			/* index in rt_model.names */
+	uint32_t id;			/* creation number from 1: pattern key */
+	uint32_t npages;		/* size; run-time regions never resize */
+	uint64_t max_size;		/* in bytes, as KSHM_IOC_INFO gives it */
+	uint32_t backing;
+	uint32_t *ver;			/* per-page version, 0 = zeros */
+};
+
+struct rt_name {
+	pthread_mutex_t lock;		/* held across a create or destroy */
+	int seq;			/* odd while one runs; under rt_model.lock */
+	int slot;			/* the region alive by this name, or -1 */
+	char name[RT_NAME_LEN];		/* "stress0": the node is /dev/kshm-stress0 */
+};
+
+/* What the pages of a region must hold, for check_pages(). */
+struct page_model {
+	uint64_t key;			/* make_pattern()'s key */
+	const uint32_t *ver;
+	int region;			/* load-time region index, or -1 */
+	const char *name;		/* for messages */
+	uint64_t *after_destroy;	/* counts pages checked, or NULL */
 };
 
 /* Random numbers: splitmix64, one stream per worker and fork child. */
@@ -57,6 +92,8 @@ void unlock(int r);
 bool own(struct ctx *c, uint32_t pgoff);
 long own_page(struct ctx *c, int r);
 bool check_bytes(struct ctx *c, int r, uint64_t off,
+		 const unsigned char *data, size_t len, const char *via);
+bool check_pages(struct ctx *c, const struct page_model *pm, uint64_t off,
 		 const unsigned char *data, size_t len, const char *via);
 
 #endif /* KSHM_STRESS_MODEL_H */

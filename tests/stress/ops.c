@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "ops.h"
+#include "regions.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -43,9 +44,11 @@ const char *const op_name[NOPS] = {
 	"open", "close", "mmap", "munmap", "unmap-all", "mremap",
 	"mprotect", "fork", "read", "write", "pread", "pwrite",
 	"lseek", "resize", "info", "touch",
+	"rt-create", "rt-destroy", "rt-race", "rt-open", "rt-close",
+	"rt-mmap", "rt-munmap", "rt-touch", "rt-io", "rt-list", "rt-info",
 };
 
-/* Relative weights of the operations a worker picks. */
+/* Relative weights of the operations a worker picks; --regions adds. */
 unsigned int op_weight[NOPS] = {
 	[OP_OPEN] = 5, [OP_CLOSE] = 4, [OP_MMAP] = 12, [OP_MUNMAP] = 8,
 	[OP_UNMAP_ALL] = 2, [OP_MREMAP] = 5, [OP_MPROTECT] = 5,
@@ -1241,6 +1244,11 @@ void run_op(struct ctx *c)
 		    S->mapped[w->id][i])
 			drop_pieces(c, i);
 	i = 0;
+
+	if (op >= OP_RT_FIRST) {
+		rt_run_op(c, op);
+		return;
+	}
 
 	/* Operations on a mapping pick one of ours, and its region. */
 	if (op == OP_MUNMAP || op == OP_MREMAP || op == OP_MPROTECT ||

@@ -27,11 +27,32 @@
 #define MAXIO		16	/* pages per read */
 #define MAXMAP		32	/* pages per mmap */
 
+/* Run-time regions (--regions, regions.c). */
+#define RT_NAMES	4	/* names in the pool: stress0..stress3 */
+#define RT_SLOTS	64	/* model slots: regions made and maybe held */
+#define RT_MAXPAGES	64	/* largest run-time region, in pages */
+#define RT_MAXFDS	3	/* open run-time region fds per worker */
+#define RT_MAXMAPS	3	/* run-time region mappings per worker */
+#define RT_LIST_ROOM	96	/* entries a KSHM_IOC_LIST may fill */
+/*
+ * The most run-time regions the kernel can hold for this program at once:
+ * one alive per name; one per fd and mapping a worker holds plus one it
+ * is opening, each possibly of a region destroyed since; and those a LIST
+ * in progress holds (every name's) while they are destroyed.
+ */
+#define RT_HELD_MAX	(RT_NAMES + NWORKERS * (RT_MAXFDS + RT_MAXMAPS + 1) + \
+			 (NWORKERS + 1) * RT_NAMES)
+
 enum op {
 	OP_OPEN, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_UNMAP_ALL, OP_MREMAP,
 	OP_MPROTECT, OP_FORK, OP_READ, OP_WRITE, OP_PREAD, OP_PWRITE,
-	OP_LSEEK, OP_RESIZE, OP_INFO, OP_TOUCH, NOPS
+	OP_LSEEK, OP_RESIZE, OP_INFO, OP_TOUCH,
+	/* Run-time regions, through the control node (regions.c). */
+	OP_RT_CREATE, OP_RT_DESTROY, OP_RT_RACE, OP_RT_OPEN, OP_RT_CLOSE,
+	OP_RT_MMAP, OP_RT_MUNMAP, OP_RT_TOUCH, OP_RT_IO, OP_RT_LIST,
+	OP_RT_INFO, NOPS
 };
+#define OP_RT_FIRST	OP_RT_CREATE
 
 /* Outcomes counted per operation. */
 enum { OUT_OK, OUT_ERR, OUT_NOMEM, NOUT };
@@ -45,6 +66,7 @@ extern uint64_t seed;
 extern long nops;
 extern uint32_t max_pages;
 extern bool fault_inject;
+extern bool regions;		/* --regions: run-time region operations */
 extern int ndevs;
 
 struct failure {
@@ -70,6 +92,45 @@ struct piece {
 	int slot;			/* reserved hole it lives in, or -1 */
 };
 
+/* A run-time region's fd or mapping a worker holds: a model slot's. */
+struct rt_fd {
+	int fd;
+	int slot;
+	int mode;			/* O_RDONLY or O_RDWR */
+};
+
+struct rt_map {
+	char *addr;
+	uint32_t npages, pgoff;
+	int slot;
+	int prot;
+};
+
+/* One call a racer makes: open(path, oflags) if path, else an ioctl. */
+struct rt_call {
+	const char *path;
+	int oflags;
+	int fd;
+	unsigned long cmd;
+	void *arg;
+	long ret;
+	int err;
+};
+
+/*
+ * A worker's helper thread, which makes one call at the same moment as
+ * the worker makes another (regions.c, OP_RT_RACE).
+ */
+struct racer {
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int state;			/* RACER_* in regions.c */
+	int armed, go;			/* atomic */
+	struct rt_call call;
+};
+
 struct worker {
 	int id;
 	long opno;
@@ -93,6 +154,39 @@ struct worker {
 	unsigned char *buf;		/* MAXIO + 2 pages */
 	unsigned char *pat;		/* 1 page */
 	unsigned char *cbuf, *cpat;	/* the fork child's */
+	/* Run-time regions. */
+	int ctl_fd, ctl_rofd;		/* the control node, O_RDWR, O_RDONLY */
+	struct rt_fd rfds[RT_MAXFDS];
+	int nrfds;
+	struct rt_map rmaps[RT_MAXMAPS];
+	int nrmaps;
+	struct racer racer;
+	struct rt_call mycall;
+	struct kshm_create create[2];
+	struct kshm_destroy destroy[2];
+	union {				/* room for an argsz above ours */
+		struct kshm_create cr;
+		unsigned char buf[sizeof(struct kshm_create) + 64];
+	} bad_create;
+	struct kshm_list list;
+	struct kshm_info *lent;		/* RT_LIST_ROOM + 1 entries */
+	char path[2][64];
+};
+
+/* The run-time regions' model: see regions.c. */
+enum {
+	RTS_CREATED, RTS_DESTROYED, RTS_RACES, RTS_RACY_OPENS,
+	RTS_RACY_ENOENT, RTS_RACY_ENODEV, RTS_AFTER_DESTROY, RTS_NO_SLOT,
+	RTS_N
+};
+
+struct rt_model {
+	pthread_mutex_t lock;		/* slots, names' seq and slot, opening */
+	int opening;			/* opens in flight: no slot is freed */
+	uint32_t next_id;
+	struct rt_name names[RT_NAMES];
+	struct rt_region slot[RT_SLOTS];
+	uint64_t stat[NWORKERS][RTS_N];
 };
 
 struct shared {
@@ -107,6 +201,7 @@ struct shared {
 	char devpath[MAXDEVS][256];
 	struct region_model reg[MAXDEVS];
 	struct worker w[NWORKERS];
+	struct rt_model rt;
 };
 
 /*
