@@ -71,6 +71,9 @@ static ssize_t kshm_copy_page(struct kshm_region *r, loff_t pos, size_t len,
 		if (kshm_region_generation_is(r, gen))
 			return done;
 		iov_iter_revert(iter, done);
+		/* A resizer that never stops must not trap a dying writer. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 	}
 }
 

@@ -88,7 +88,9 @@ static void kshm_put_loaded(unsigned int n)
 /*
  * Every region is allocated before any node is registered: a node that
  * became visible before a later region failed could be opened or mapped
- * by the time the module is freed.
+ * by the time the module is freed. What is left is misc_register()
+ * itself failing for a later node (no minor, no memory for the device),
+ * after earlier nodes appeared; that window is small and documented.
  */
 static int kshm_create_loaded(const struct kshm_backing_ops *ops)
 {

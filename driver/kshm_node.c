@@ -7,10 +7,10 @@
  *
  * Locking: kshm_nodes_lock guards the list of nodes and their names; it
  * is taken outside misc_mtx (misc_register/misc_deregister) and never
- * around a user copy, since a region's last reference may be dropped
- * from munmap() with the mmap lock held. kshm_limits_lock, a spinlock,
- * guards the run-time limits, which a region gives back when it is
- * freed.
+ * around a user copy, so that no fault on a user buffer (which may take
+ * the mmap lock and a region's lock) ever waits inside it.
+ * kshm_limits_lock, a spinlock, guards the run-time limits, which a
+ * region gives back when it is freed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -50,6 +50,7 @@ struct kshm_node {
 };
 
 static LIST_HEAD(kshm_nodes);
+static unsigned int kshm_nr_nodes;
 static DEFINE_MUTEX(kshm_nodes_lock);
 
 static DEFINE_SPINLOCK(kshm_limits_lock);
@@ -86,9 +87,11 @@ static int kshm_node_add(struct kshm_region *r, umode_t mode)
 	ret = misc_register(&node->misc);
 	if (ret) {
 		kfree(node);
-		return ret;
+		/* 6.1 has 128 dynamic misc minors for the whole system. */
+		return ret == -EBUSY ? -ENOSPC : ret;
 	}
 	list_add_tail(&node->list, &kshm_nodes);
+	kshm_nr_nodes++;
 	return 0;
 }
 
@@ -97,6 +100,7 @@ static void kshm_node_remove(struct kshm_node *node)
 {
 	lockdep_assert_held(&kshm_nodes_lock);
 	list_del(&node->list);
+	kshm_nr_nodes--;
 	/* Waits out sysfs readers and a misc_open() in progress. */
 	misc_deregister(&node->misc);
 	kshm_region_put(node->region);
@@ -212,8 +216,8 @@ static bool kshm_name_valid(const char *name)
  *
  * Return: the region, with a reference held for the caller;
  * ERR_PTR(-EINVAL) for a bad name, size or mode; ERR_PTR(-EEXIST) when a
- * node of that name exists; ERR_PTR(-ENOSPC) past a limit;
- * ERR_PTR(-ENOMEM).
+ * node of that name exists; ERR_PTR(-ENOSPC) past a limit, or when the
+ * kernel has no misc minor left; ERR_PTR(-ENOMEM).
  */
 struct kshm_region *kshm_node_create(const char *name, u64 size, u64 max_size,
 				     const struct kshm_backing_ops *ops,
@@ -318,14 +322,18 @@ int kshm_nodes_list(void __user *entries, u32 entry_size, u32 *count)
 {
 	struct kshm_region **regions;
 	struct kshm_node *node;
-	u32 n = 0, room = *count, i;
+	u32 n = 0, room, i;
 	int ret = 0;
 
-	regions = kvcalloc(room, sizeof(*regions), GFP_KERNEL);
-	if (room && !regions)
-		return -ENOMEM;
-
 	mutex_lock(&kshm_nodes_lock);
+	/* Never more than the nodes there are, whatever @count says. */
+	room = min(*count, kshm_nr_nodes);
+	regions = kvcalloc(room, sizeof(*regions),
+			   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (room && !regions) {
+		mutex_unlock(&kshm_nodes_lock);
+		return -ENOMEM;
+	}
 	list_for_each_entry(node, &kshm_nodes, list) {
 		if (n < room) {
 			kshm_region_get(node->region);
