@@ -169,10 +169,8 @@ static void rt_create_bad(struct ctx *c)
 	case 9:
 		cr->backing = KSHM_BACKING_VMALLOC + 1 + rnd(c, 100);
 		break;
-	case 10:
-		cr->mode = 0666 | 01000 >> rnd(c, 4) << rnd(c, 2) * 4;
-		if (!(cr->mode & ~0666))
-			cr->mode = 0777;
+	case 10:			/* exec, suid, or a bit umode_t drops */
+		cr->mode = rnd(c, 2) ? 0777 : 0600 | 1U << (9 + rnd(c, 23));
 		break;
 	case 11:
 		fd = w->ctl_rofd;
