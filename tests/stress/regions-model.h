@@ -44,7 +44,7 @@ void fill_destroy(struct kshm_destroy *d, const char *name);
 int rt_info(struct ctx *c, int fd, struct kshm_info *in, const char *what);
 bool rt_info_is(struct ctx *c, const struct kshm_info *in, int s,
 		const char *what);
-int rt_identify(struct ctx *c, int fd, int k, const char *what);
+int rt_identify(struct ctx *c, int fd, int k, bool *other, const char *what);
 
 /* The data of slot s, checked against the model. */
 void page_model_of(struct ctx *c, int s, struct page_model *pm,

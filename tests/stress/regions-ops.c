@@ -405,6 +405,8 @@ static void rt_race(struct ctx *c)
 	}
 	if (kind == 3 && s0 >= 0)
 		RT()->slot[s0].holders++;	/* for the helper's open */
+	if (kind == 3)
+		RT()->opening++;		/* no slot freed: rt_identify() */
 	nm->seq++;
 	rt_unlock();
 
@@ -496,14 +498,27 @@ static void rt_race(struct ctx *c)
 		if (his->ret >= 0) {
 			char what[120];
 			struct kshm_info *in = &w->info;
-			int fd = his->ret, ret;
+			int fd = his->ret, slot = s0, ret;
+			bool other = false;
 
 			snprintf(what, sizeof(what), "open of /dev/kshm-%s racing its destroy",
 				 rt_name(k));
-			ret = rt_info(c, fd, in, what);
-			if (!ret && !rt_info_is(c, in, s0, what))
-				ret = -1;
-			if (ret >= 0 && w->nrfds < RT_MAXFDS) {
+			if (destroyed) {
+				/* The name is locked: s0, or another by its minor. */
+				slot = rt_identify(c, fd, k, &other, what);
+				if (!other && slot >= 0 && slot != s0) {
+					fail(c, "%s: gave region slot %d, expected %d",
+					     what, slot, s0);
+					slot = -2;
+				}
+			} else {
+				ret = rt_info(c, fd, in, what);
+				if (ret < 0 || (!ret && !rt_info_is(c, in, s0, what)))
+					slot = -2;
+			}
+			if (other)
+				stat_add(c, RTS_RACY_OTHER);
+			if (slot >= 0 && !other && w->nrfds < RT_MAXFDS) {
 				rt_hold(s0);
 				w->rfds[w->nrfds++] = (struct rt_fd){
 					.fd = fd, .slot = s0, .mode = O_RDWR };
@@ -531,6 +546,8 @@ static void rt_race(struct ctx *c)
 		rt_unlock();
 	}
 	rt_lock();
+	if (kind == 3)
+		RT()->opening--;
 	nm->seq++;
 	rt_unlock();
 	pthread_mutex_unlock(&nm->lock);
@@ -600,10 +617,14 @@ static void rt_open(struct ctx *c)
 		} else if (fd < 0) {
 			judge(c, OP_RT_OPEN, fd, e, -1, ENOENT, what);
 		} else {
-			int slot = rt_identify(c, fd, k, what);
+			bool other;
+			int slot = rt_identify(c, fd, k, &other, what);
 
 			count(c, OP_RT_OPEN, OUT_OK);
-			if (slot >= 0) {
+			if (other) {
+				stat_add(c, RTS_RACY_OTHER);
+				close(fd);
+			} else if (slot >= 0) {
 				rt_hold(slot);
 				w->rfds[w->nrfds++] = (struct rt_fd){
 					.fd = fd, .slot = slot, .mode = mode };

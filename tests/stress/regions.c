@@ -26,7 +26,8 @@
  *    and the result is exact (success, or ENOENT). Otherwise it raced: a
  *    success, ENOENT, or ENODEV (the node went away between the path
  *    lookup and the device's open) are all legal, and a success must be a
- *    region of that name that this run made.
+ *    region this run made: of that name, or, when a new node took the
+ *    misc minor of the one destroyed (design.md), of another name.
  *  - which region an fd is: max_size encodes the slot (max_size = size +
  *    (1 + slot) pages; one create in four passes max_size 0 instead, and
  *    such a region is told apart only when the open was exact). A slot
@@ -232,41 +233,49 @@ bool rt_info_is(struct ctx *c, const struct kshm_info *in, int s,
  * The slot of the region behind fd, opened as /dev/kshm-NAME(k) while a
  * create or destroy of k may have run: from max_size's tag. -1: cannot
  * tell (made with max_size 0, or INFO failed by injection); -2: failure.
+ * *other: the fd is a region of another name of the pool. Only an open
+ * that raced a destroy of k may give that: the node went away between
+ * the path lookup and misc_open(), and a new node took its misc minor
+ * (design.md: the misc minor caveats).
  */
-int rt_identify(struct ctx *c, int fd, int k, const char *what)
+int rt_identify(struct ctx *c, int fd, int k, bool *other, const char *what)
 {
 	struct kshm_info *in = &c->w->info;
-	char want[KSHM_NAME_MAX];
 	uint64_t tag;
-	int ret, s;
+	int ret, s, k2;
 	bool match;
 
+	*other = false;
 	ret = rt_info(c, fd, in, what);
 	if (ret)
 		return ret > 0 ? -1 : -2;
-	snprintf(want, sizeof(want), "kshm-%s", rt_name(k));
-	if (strcmp(in->name, want) || in->index != KSHM_INDEX_NONE) {
-		fail(c, "%s: the fd is region \"%s\" index %u, not %s (a node removed during open() gave another region, its minor reused?)",
-		     what, in->name, in->index, want);
+	for (k2 = 0; k2 < RT_NAMES; k2++)
+		if (!strncmp(in->name, "kshm-", 5) &&
+		    !strcmp(in->name + 5, rt_name(k2)))
+			break;
+	if (k2 == RT_NAMES || in->index != KSHM_INDEX_NONE) {
+		fail(c, "%s: the fd is region \"%s\" index %u, not one this run made",
+		     what, in->name, in->index);
 		return -2;
 	}
+	*other = k2 != k;
 	if (in->max_size == in->size)
 		return -1;
 	tag = (in->max_size - in->size) / pgsz;
 	if (in->max_size < in->size || tag < 1 || tag > RT_SLOTS) {
-		fail(c, "%s: size %llu max_size %llu: not a region this run made",
-		     what, (unsigned long long)in->size,
+		fail(c, "%s: %s size %llu max_size %llu: not a region this run made",
+		     what, in->name, (unsigned long long)in->size,
 		     (unsigned long long)in->max_size);
 		return -2;
 	}
 	s = tag - 1;
 	rt_lock();
 	/* RESERVED: its create has made the node but not returned yet. */
-	match = RT()->slot[s].state != RT_FREE && RT()->slot[s].name == k;
+	match = RT()->slot[s].state != RT_FREE && RT()->slot[s].name == k2;
 	rt_unlock();
 	if (!match) {
-		fail(c, "%s: size %llu max_size %llu name slot %d, which holds no region of that name",
-		     what, (unsigned long long)in->size,
+		fail(c, "%s: %s size %llu max_size %llu names slot %d, which holds no region of that name",
+		     what, in->name, (unsigned long long)in->size,
 		     (unsigned long long)in->max_size, s);
 		return -2;
 	}
@@ -682,11 +691,12 @@ void rt_report(void)
 			t[k] += RT()->stat[i][k];
 	printf("run-time regions: %" PRIu64 " created, %" PRIu64 " destroyed, %" PRIu64
 	       " races, %" PRIu64 " opens raced a create or destroy (%" PRIu64
-	       " ENOENT, %" PRIu64 " ENODEV), %" PRIu64
+	       " ENOENT, %" PRIu64 " ENODEV, %" PRIu64
+	       " another region by a reused minor), %" PRIu64
 	       " pages checked after their region was destroyed, %" PRIu64
 	       " creates skipped (no model slot free)\n",
 	       t[RTS_CREATED], t[RTS_DESTROYED], t[RTS_RACES], t[RTS_RACY_OPENS],
-	       t[RTS_RACY_ENOENT], t[RTS_RACY_ENODEV], t[RTS_AFTER_DESTROY],
-	       t[RTS_NO_SLOT]);
+	       t[RTS_RACY_ENOENT], t[RTS_RACY_ENODEV], t[RTS_RACY_OTHER],
+	       t[RTS_AFTER_DESTROY], t[RTS_NO_SLOT]);
 }
 

@@ -176,8 +176,8 @@ struct worker {
 /* The run-time regions' model: see regions.c. */
 enum {
 	RTS_CREATED, RTS_DESTROYED, RTS_RACES, RTS_RACY_OPENS,
-	RTS_RACY_ENOENT, RTS_RACY_ENODEV, RTS_AFTER_DESTROY, RTS_NO_SLOT,
-	RTS_N
+	RTS_RACY_ENOENT, RTS_RACY_ENODEV, RTS_RACY_OTHER, RTS_AFTER_DESTROY,
+	RTS_NO_SLOT, RTS_N
 };
 
 struct rt_model {

@@ -9,8 +9,13 @@
  * (counted from /proc/PID/maps of this program's processes), and the
  * refused mmap, mprotect and mremap cases. It is not the driver: a pass
  * here says the tester's model and bookkeeping hold together, nothing
- * about the kernel. It never gives ENODEV for a racing open, which the
- * real device can.
+ * about the kernel.
+ *
+ * KSHM_FAKE_MISC=1 behaves as misc devices do when a node goes away while
+ * an open() is between its path lookup and misc_open(): the open of
+ * /dev/kshm-NAME waits a little after finding the node, and if the node
+ * was destroyed meanwhile it fails with ENODEV, or opens the newest other
+ * run-time region, as if that one's new node had taken the freed minor.
  *
  * KSHM_FAKE_ENOMEM=N stands in for failslab and fail_page_alloc: the
  * threads that wrote 1 to /proc/thread-self/make-it-fail (emulated, and
@@ -79,6 +84,7 @@ static long pg;
 static const char *bug = "";
 static unsigned int bug_count;
 static unsigned int enomem_pct;
+static bool misc_like;
 static __thread bool make_it_fail;
 static __thread int mif_fd = -1;
 static __thread uint64_t fi_rng;
@@ -518,6 +524,25 @@ static int do_open(const char *path, int flags, mode_t mode)
 		return ret_err(ENOMEM);
 	if (R && !strncmp(path, "/sys/class/misc/kshm", 20))
 		return sysfs_open(path);
+	if (R && misc_like && !strncmp(path, "/dev/kshm-", 10)) {
+		int fd;
+
+		map_path(path, buf, sizeof(buf));
+		if (access(buf, F_OK))
+			return ret_err(ENOENT);
+		usleep(200);
+		fd = real_open(buf, flags, mode);
+		if (fd >= 0 || errno != ENOENT)
+			return fd;
+		lock();
+		if (R->nalive && ++bug_count % 2) {
+			snprintf(buf, sizeof(buf), "%s/%s", dir,
+				 R->meta[R->alive[R->nalive - 1]].name);
+			fd = real_open(buf, flags, mode);
+		}
+		unlock();
+		return fd >= 0 ? fd : ret_err(ENODEV);
+	}
 	if (R && planted("open-other") && !strncmp(path, "/dev/kshm-", 10)) {
 		int i, fd = -1;
 
@@ -732,6 +757,7 @@ __attribute__((constructor)) static void fake_init(void)
 	pg = sysconf(_SC_PAGESIZE);
 	if (getenv("KSHM_FAKE_BUG"))
 		bug = getenv("KSHM_FAKE_BUG");
+	misc_like = getenv("KSHM_FAKE_MISC") != NULL;
 	if (getenv("KSHM_FAKE_ENOMEM"))
 		enomem_pct = atoi(getenv("KSHM_FAKE_ENOMEM"));
 	if (!d)
