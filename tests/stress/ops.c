@@ -382,7 +382,7 @@ static void op_munmap(struct ctx *c, int i)
 static int free_slot(struct ctx *c)
 {
 	struct worker *w = c->w;
-	int s, cand[NSLOTS], n = 0;
+	int s, cand[NSLOTS] = { 0 }, n = 0;
 
 	for (s = 0; s < NSLOTS; s++)
 		if (!w->slot_use[s] && !w->slot_lost[s])
