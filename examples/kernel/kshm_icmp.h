@@ -7,12 +7,13 @@
 #ifndef _KSHM_ICMP_H
 #define _KSHM_ICMP_H
 
+#include <linux/const.h>
 #include <linux/types.h>
 
 #define KSHM_ICMP_REGION	"icmp"		/* the node is /dev/kshm-icmp */
 
 /* struct kshm_icmp_rec.flags */
-#define KSHM_ICMP_ECHO		(1U << 0)	/* echo request or reply: @id, @seq valid */
+#define KSHM_ICMP_ECHO		_BITUL(0)	/* echo request or reply: @id, @seq valid */
 
 /**
  * struct kshm_icmp_rec - one ICMP packet, as the netfilter hook saw it
