@@ -18,12 +18,15 @@
 #include <linux/ratelimit.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
+#include <linux/kshm.h>
 #include <uapi/linux/kshm.h>
 
 /* The largest region: keeps the per-page array a few tens of MiB. */
 #define KSHM_MAX_SIZE_LIMIT	(64ULL << 30)
 
 struct kshm_region;
+struct kshm_ring;
+struct module;
 
 /**
  * struct kshm_backing_ops - how a region holds its pages
@@ -79,6 +82,13 @@ extern const struct kshm_backing_ops kshm_backing_vmalloc;
  * @mappings: live VMAs; resizing is refused while non-zero
  * @index: N of /dev/kshmN, or KSHM_INDEX_NONE
  * @runtime: made at run time, so counted against the run-time limits
+ * @owner: a kernel module that made the region and is pinned while user
+ *	space holds the node open (and so while it is mapped), or NULL
+ * @ring: the ring laid over the region, or NULL; set once, under @lock
+ *	held for writing, and kept until the region is freed
+ * @kmaps: kshm_vmap() users; resizing is refused while non-zero
+ * @kpages: the pages @kvaddr maps, with a reference each
+ * @kvaddr: the kernel mapping of the whole region, while @kmaps
  * @name: the node's name under /dev, fixed before the node exists
  * @log_rs: rate limit of the per-fault log
  */
@@ -95,6 +105,11 @@ struct kshm_region {
 	atomic_long_t mappings;
 	u32 index;
 	bool runtime;
+	struct module *owner;
+	struct kshm_ring *ring;
+	unsigned int kmaps;
+	struct page **kpages;
+	void *kvaddr;
 	char name[KSHM_NAME_MAX];
 	struct ratelimit_state log_rs;
 };
@@ -107,6 +122,7 @@ struct kshm_region {
  * @ops: the backing
  * @index: N of /dev/kshmN, or KSHM_INDEX_NONE
  * @runtime: counted against the run-time limits
+ * @owner: the kernel module to pin while user space holds the node
  */
 struct kshm_region_args {
 	const char *name;
@@ -115,6 +131,7 @@ struct kshm_region_args {
 	const struct kshm_backing_ops *ops;
 	u32 index;
 	bool runtime;
+	struct module *owner;
 };
 
 /* kshm_region.c */
@@ -128,6 +145,10 @@ bool kshm_region_generation_is(struct kshm_region *r, unsigned long gen);
 int kshm_region_map(struct kshm_region *r, pgoff_t pgoff, pgoff_t npages);
 int kshm_region_resize(struct kshm_region *r, u64 bytes);
 u64 kshm_region_size(struct kshm_region *r);
+void *kshm_region_vmap(struct kshm_region *r);
+void kshm_region_vunmap(struct kshm_region *r);
+struct page **kshm_region_pin_pages(struct kshm_region *r, pgoff_t npages);
+void kshm_region_unpin_pages(struct page **pages, pgoff_t npages);
 void kshm_region_info(struct kshm_region *r, struct kshm_info *info);
 int kshm_region_info_to_user(struct kshm_region *r, void __user *uinfo,
 			     u32 argsz);
@@ -135,9 +156,24 @@ int kshm_region_info_to_user(struct kshm_region *r, void __user *uinfo,
 /* kshm_mmap.c */
 extern bool kshm_fault_log;
 int kshm_mmap(struct file *file, struct vm_area_struct *vma);
+vm_fault_t kshm_fault_done(struct kshm_region *r, struct vm_fault *vmf,
+			   struct page *page);
+void kshm_vm_open(struct vm_area_struct *vma);
+void kshm_vm_close(struct vm_area_struct *vma);
 
 /* kshm_fops.c */
 extern const struct file_operations kshm_fops;
+ssize_t kshm_region_copy(struct kshm_region *r, loff_t *ppos,
+			 struct iov_iter *iter, bool write);
+
+/* kshm_ring.c: a ring laid over a region (the rest: <linux/kshm.h>) */
+bool kshm_ring_is_k2u(struct kshm_ring *ring);
+void kshm_ring_free(struct kshm_ring *ring);
+int kshm_ring_mmap(struct kshm_region *r, struct vm_area_struct *vma);
+__poll_t kshm_ring_poll(struct kshm_ring *ring, struct file *file,
+			struct poll_table_struct *wait);
+int kshm_ring_notify(struct kshm_ring *ring);
+extern const struct attribute_group kshm_ring_group;
 
 /* kshm_sysfs.c */
 extern const struct attribute_group *kshm_groups[];
@@ -150,8 +186,10 @@ struct kshm_region *kshm_misc_region(struct miscdevice *misc);
 int kshm_nodes_add_loaded(struct kshm_region **regions, unsigned int n);
 struct kshm_region *kshm_node_create(const char *name, u64 size, u64 max_size,
 				     const struct kshm_backing_ops *ops,
-				     umode_t mode);
+				     umode_t mode, struct module *owner);
 int kshm_node_destroy(const char *name);
+void kshm_node_destroy_region(struct kshm_region *r);
+struct kshm_region *kshm_node_get_index(unsigned int index);
 int kshm_nodes_list(void __user *entries, u32 entry_size, u32 *count);
 void kshm_nodes_remove_all(void);
 void kshm_limits_release(struct kshm_region *r);

@@ -49,7 +49,7 @@ static long kshm_ctl_create(struct file *file, void __user *uarg)
 		return -EINVAL;
 
 	r = kshm_node_create(args.name, args.size, args.max_size, ops,
-			     args.mode);
+			     args.mode, NULL);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
 	kshm_region_put(r);

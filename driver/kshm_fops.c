@@ -9,6 +9,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
@@ -24,6 +25,9 @@ static int kshm_open(struct inode *inode, struct file *file)
 	 */
 	struct kshm_region *r = kshm_misc_region(file->private_data);
 
+	/* A kernel module that made the region stays while it is open. */
+	if (r->owner && !try_module_get(r->owner))
+		return -ENODEV;
 	kshm_region_get(r);
 	file->private_data = r;
 	return 0;
@@ -31,7 +35,11 @@ static int kshm_open(struct inode *inode, struct file *file)
 
 static int kshm_release(struct inode *inode, struct file *file)
 {
-	kshm_region_put(file->private_data);
+	struct kshm_region *r = file->private_data;
+	struct module *owner = r->owner;
+
+	kshm_region_put(r);
+	module_put(owner);
 	return 0;
 }
 
@@ -77,18 +85,25 @@ static ssize_t kshm_copy_page(struct kshm_region *r, loff_t pos, size_t len,
 	}
 }
 
-/*
- * The copy loop of read_iter and write_iter. Returns the bytes copied;
- * when there are none, -EFAULT for a bad buffer, -ENOMEM when no page
- * could be had, -EINTR on a fatal signal, and end of region (it shrank
+/**
+ * kshm_region_copy() - copy between a region and an iterator
+ * @r: the region
+ * @ppos: the position in the region; advanced by the bytes copied
+ * @iter: user or kernel memory
+ * @write: into the region, else out of it
+ *
+ * The copy path of read_iter, write_iter, kshm_read() and kshm_write().
+ *
+ * Return: the bytes copied; when there are none, -EFAULT for a bad
+ * buffer, -ENOMEM when no page could be had, -EINTR on a fatal signal,
+ * -EINVAL for a negative position, and end of region (it may have shrunk
  * meanwhile) as 0 for a read and -ENOSPC for a write.
  */
-static ssize_t kshm_copy_iter(struct kiocb *iocb, struct iov_iter *iter,
-			      bool write)
+ssize_t kshm_region_copy(struct kshm_region *r, loff_t *ppos,
+			 struct iov_iter *iter, bool write)
 {
-	struct kshm_region *r = iocb->ki_filp->private_data;
 	u64 size = kshm_region_size(r);
-	loff_t pos = iocb->ki_pos;
+	loff_t pos = *ppos;
 	size_t count, done = 0;
 	ssize_t ret = 0;
 
@@ -119,7 +134,7 @@ static ssize_t kshm_copy_iter(struct kiocb *iocb, struct iov_iter *iter,
 		}
 		cond_resched();
 	}
-	iocb->ki_pos = pos;
+	*ppos = pos;
 	if (done)
 		return done;
 	if (ret == -ENXIO)
@@ -129,12 +144,29 @@ static ssize_t kshm_copy_iter(struct kiocb *iocb, struct iov_iter *iter,
 
 static ssize_t kshm_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	return kshm_copy_iter(iocb, to, false);
+	return kshm_region_copy(iocb->ki_filp->private_data, &iocb->ki_pos,
+				to, false);
 }
 
 static ssize_t kshm_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	return kshm_copy_iter(iocb, from, true);
+	struct kshm_region *r = iocb->ki_filp->private_data;
+
+	/* A K2U ring's pages are the kernel's to write, as in its mappings. */
+	if (kshm_ring_is_k2u(READ_ONCE(r->ring)))
+		return -EPERM;
+	return kshm_region_copy(r, &iocb->ki_pos, from, true);
+}
+
+/* A ring's readiness; a plain region is always ready, as a file is. */
+static __poll_t kshm_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct kshm_region *r = file->private_data;
+	struct kshm_ring *ring = READ_ONCE(r->ring);
+
+	if (!ring)
+		return EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
+	return kshm_ring_poll(ring, file, wait);
 }
 
 static loff_t kshm_llseek(struct file *file, loff_t offset, int whence)
@@ -173,6 +205,36 @@ static long kshm_ioctl_set_size(struct kshm_region *r, struct file *file,
 	return kshm_region_resize(r, args.size);
 }
 
+static long kshm_ioctl_ring_setup(struct kshm_region *r, struct file *file,
+				  struct kshm_ring_setup __user *uarg)
+{
+	struct kshm_ring_setup args;
+	struct kshm_ring *ring;
+
+	/* Setting up resizes and clears the region: a writer's act. */
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.__pad)
+		return -EINVAL;
+	ring = kshm_ring_setup(r, args.size, args.flags);
+	return PTR_ERR_OR_ZERO(ring);
+}
+
+static long kshm_ioctl_ring_notify(struct kshm_region *r,
+				   struct kshm_ring_notify __user *uarg)
+{
+	struct kshm_ring *ring = READ_ONCE(r->ring);
+	struct kshm_ring_notify args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || args.__pad || !ring)
+		return -EINVAL;
+	return kshm_ring_notify(ring);
+}
+
 static long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kshm_region *r = file->private_data;
@@ -183,6 +245,10 @@ static long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return kshm_ioctl_info(r, uarg);
 	case KSHM_IOC_SET_SIZE:
 		return kshm_ioctl_set_size(r, file, uarg);
+	case KSHM_IOC_RING_SETUP:
+		return kshm_ioctl_ring_setup(r, file, uarg);
+	case KSHM_IOC_RING_NOTIFY:
+		return kshm_ioctl_ring_notify(r, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -195,6 +261,7 @@ const struct file_operations kshm_fops = {
 	.read_iter = kshm_read_iter,
 	.write_iter = kshm_write_iter,
 	.llseek = kshm_llseek,
+	.poll = kshm_poll,
 	.unlocked_ioctl = kshm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = kshm_mmap,

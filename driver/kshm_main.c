@@ -22,8 +22,8 @@ static unsigned int kshm_nr_devs = 1;
 module_param_named(nr_devs, kshm_nr_devs, uint, 0444);
 MODULE_PARM_DESC(nr_devs, "Number of devices /dev/kshmN, 1..64 (default 1)");
 
-static unsigned long long kshm_size = SZ_1M;
-module_param_named(size, kshm_size, ullong, 0444);
+static unsigned long long kshm_param_size = SZ_1M;
+module_param_named(size, kshm_param_size, ullong, 0444);
 MODULE_PARM_DESC(size,
 		 "Initial size of each region in bytes, rounded up to pages (default 1 MiB)");
 
@@ -65,9 +65,9 @@ static int kshm_check_params(void)
 	 * once rounded up.
 	 */
 	kshm_max_size = round_down(kshm_max_size, PAGE_SIZE);
-	if (!kshm_size || kshm_size > kshm_max_size) {
+	if (!kshm_param_size || kshm_param_size > kshm_max_size) {
 		pr_err("size=%llu is not within 1..max_size (%llu)\n",
-		       kshm_size, kshm_max_size);
+		       kshm_param_size, kshm_max_size);
 		return -EINVAL;
 	}
 	if (kshm_mode & ~0666) {
@@ -97,7 +97,7 @@ static int kshm_create_loaded(const struct kshm_backing_ops *ops)
 	char name[KSHM_NAME_MAX];
 	struct kshm_region_args args = {
 		.name = name,
-		.size = kshm_size,
+		.size = kshm_param_size,
 		.max_size = kshm_max_size,
 		.ops = ops,
 	};

@@ -23,13 +23,20 @@ static void kshm_log_fault(struct kshm_region *r, struct vm_fault *vmf)
 		task_pid_nr(current), current->comm);
 }
 
-static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
+/**
+ * kshm_fault_done() - finish a fault with the page a lookup gave
+ * @r: the region
+ * @vmf: the fault
+ * @page: the page with a reference for the PTE, or an ERR_PTR
+ *
+ * Shared by the region's fault handler and the ring's.
+ *
+ * Return: the fault's result.
+ */
+vm_fault_t kshm_fault_done(struct kshm_region *r, struct vm_fault *vmf,
+			   struct page *page)
 {
-	struct kshm_region *r = vmf->vma->vm_private_data;
-	struct page *page;
-
 	/* Outside the region: SIGBUS; no memory: the OOM path, as shmem. */
-	page = kshm_region_get_page(r, vmf->pgoff, true, NULL);
 	if (IS_ERR(page))
 		return vmf_error(PTR_ERR(page));
 	atomic64_inc(&r->faults);
@@ -40,15 +47,30 @@ static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
 	return 0;
 }
 
-/* A VMA was copied (fork) or split (partial munmap/mprotect, mremap). */
-static void kshm_vm_open(struct vm_area_struct *vma)
+static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
+{
+	struct kshm_region *r = vmf->vma->vm_private_data;
+
+	return kshm_fault_done(r, vmf,
+			       kshm_region_get_page(r, vmf->pgoff, true, NULL));
+}
+
+/**
+ * kshm_vm_open() - count a VMA that was copied (fork) or split
+ * @vma: the new VMA (partial munmap/mprotect, mremap)
+ */
+void kshm_vm_open(struct vm_area_struct *vma)
 {
 	struct kshm_region *r = vma->vm_private_data;
 
 	atomic_long_inc(&r->mappings);
 }
 
-static void kshm_vm_close(struct vm_area_struct *vma)
+/**
+ * kshm_vm_close() - uncount a VMA that goes
+ * @vma: the VMA
+ */
+void kshm_vm_close(struct vm_area_struct *vma)
 {
 	struct kshm_region *r = vma->vm_private_data;
 
@@ -74,8 +96,10 @@ int kshm_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
-
 	ret = kshm_region_map(r, vma->vm_pgoff, vma_pages(vma));
+	/* A ring has a layout of its own (kshm_ring.c); set once, kept. */
+	if (ret == -EAGAIN)
+		return kshm_ring_mmap(r, vma);
 	if (ret)
 		return ret;
 

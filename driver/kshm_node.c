@@ -209,6 +209,7 @@ static bool kshm_name_valid(const char *name)
  *	@size rounded up
  * @ops: the backing
  * @mode: permissions of the node; 0 means the module's "mode" parameter
+ * @owner: a kernel module to pin while user space holds the node, or NULL
  *
  * The region counts against the max_regions and max_total_size limits
  * until it is freed, which is after the node is destroyed and its last
@@ -221,7 +222,7 @@ static bool kshm_name_valid(const char *name)
  */
 struct kshm_region *kshm_node_create(const char *name, u64 size, u64 max_size,
 				     const struct kshm_backing_ops *ops,
-				     umode_t mode)
+				     umode_t mode, struct module *owner)
 {
 	char node_name[KSHM_NAME_MAX];
 	struct kshm_region_args args = {
@@ -230,6 +231,7 @@ struct kshm_region *kshm_node_create(const char *name, u64 size, u64 max_size,
 		.ops = ops,
 		.index = KSHM_INDEX_NONE,
 		.runtime = true,
+		.owner = owner,
 	};
 	pgoff_t npages, max_pages;
 	struct kshm_region *r;
@@ -305,6 +307,48 @@ int kshm_node_destroy(const char *name)
 		ret = -ENOENT;
 	mutex_unlock(&kshm_nodes_lock);
 	return ret;
+}
+
+/**
+ * kshm_node_destroy_region() - remove a run-time region's node, if any
+ * @r: the region; the caller's reference is left alone
+ */
+void kshm_node_destroy_region(struct kshm_region *r)
+{
+	struct kshm_node *node;
+
+	mutex_lock(&kshm_nodes_lock);
+	list_for_each_entry(node, &kshm_nodes, list) {
+		if (node->region == r && r->runtime) {
+			kshm_node_remove(node);
+			break;
+		}
+	}
+	mutex_unlock(&kshm_nodes_lock);
+}
+
+/**
+ * kshm_node_get_index() - a load-time region by the N of /dev/kshmN
+ * @index: N
+ *
+ * Return: the region with a reference for the caller, or
+ * ERR_PTR(-ENOENT).
+ */
+struct kshm_region *kshm_node_get_index(unsigned int index)
+{
+	struct kshm_region *r = ERR_PTR(-ENOENT);
+	struct kshm_node *node;
+
+	mutex_lock(&kshm_nodes_lock);
+	list_for_each_entry(node, &kshm_nodes, list) {
+		if (node->region->index == index) {
+			r = node->region;
+			kshm_region_get(r);
+			break;
+		}
+	}
+	mutex_unlock(&kshm_nodes_lock);
+	return r;
 }
 
 /**

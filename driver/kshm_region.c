@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "kshm.h"
 
@@ -74,6 +75,7 @@ struct kshm_region *kshm_region_create(const struct kshm_region_args *args)
 	r->max_pages = max_pages;
 	r->index = args->index;
 	r->runtime = args->runtime;
+	r->owner = args->owner;
 	strscpy(r->name, args->name, sizeof(r->name));
 
 	ret = r->ops->alloc(r, npages);
@@ -100,7 +102,9 @@ static void kshm_region_release(struct kref *ref)
 {
 	struct kshm_region *r = container_of(ref, struct kshm_region, ref);
 
-	WARN_ON_ONCE(atomic_long_read(&r->mappings));
+	WARN_ON_ONCE(atomic_long_read(&r->mappings) || r->kmaps);
+	if (r->ring)
+		kshm_ring_free(r->ring);
 	r->ops->free(r);
 	kshm_limits_release(r);
 	kfree(r);
@@ -176,7 +180,9 @@ bool kshm_region_generation_is(struct kshm_region *r, unsigned long gen)
  *
  * Counts the mapping; the caller's vm_ops->close uncounts it.
  *
- * Return: 0, or -EINVAL if the range does not lie inside the region.
+ * Return: 0, -EINVAL if the range does not lie inside the region, or
+ * -EAGAIN, counting nothing, if the region holds a ring, whose layout is
+ * the ring's to check (kshm_ring_mmap()).
  */
 int kshm_region_map(struct kshm_region *r, pgoff_t pgoff, pgoff_t npages)
 {
@@ -184,7 +190,9 @@ int kshm_region_map(struct kshm_region *r, pgoff_t pgoff, pgoff_t npages)
 	int ret = 0;
 
 	down_read(&r->lock);
-	if (check_add_overflow(pgoff, npages, &end) || end > r->npages)
+	if (r->ring)
+		ret = -EAGAIN;
+	else if (check_add_overflow(pgoff, npages, &end) || end > r->npages)
 		ret = -EINVAL;
 	else
 		atomic_long_inc(&r->mappings);
@@ -201,7 +209,8 @@ int kshm_region_map(struct kshm_region *r, pgoff_t pgoff, pgoff_t npages)
  * so pages that come back later read as zeros.
  *
  * Return: 0; -EINVAL for 0, a size that cannot be represented, or one
- * above the maximum size; -EBUSY while the region is mapped; -ENOMEM.
+ * above the maximum size; -EBUSY while the region is mapped, by user
+ * space or the kernel, or holds a ring; -ENOMEM.
  */
 int kshm_region_resize(struct kshm_region *r, u64 bytes)
 {
@@ -212,7 +221,7 @@ int kshm_region_resize(struct kshm_region *r, u64 bytes)
 		return -EINVAL;
 
 	down_write(&r->lock);
-	if (atomic_long_read(&r->mappings)) {
+	if (atomic_long_read(&r->mappings) || r->kmaps || r->ring) {
 		ret = -EBUSY;
 	} else if (npages != r->npages) {
 		ret = r->ops->resize(r, npages);
@@ -223,6 +232,102 @@ int kshm_region_resize(struct kshm_region *r, u64 bytes)
 	}
 	up_write(&r->lock);
 	return ret;
+}
+
+/**
+ * kshm_region_pin_pages() - every page of a region, allocated, referenced
+ * @r: the region, with its lock held for writing
+ * @npages: how many pages, from the first; at most the region's size
+ *
+ * Return: an array of @npages pages, each with a reference, for
+ * kshm_region_unpin_pages(); ERR_PTR(-ENOMEM).
+ */
+struct page **kshm_region_pin_pages(struct kshm_region *r, pgoff_t npages)
+{
+	struct page **pages;
+	pgoff_t i;
+
+	lockdep_assert_held_write(&r->lock);
+	pages = kvcalloc(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < npages; i++) {
+		pages[i] = r->ops->get_page(r, i, true);
+		if (IS_ERR(pages[i])) {
+			kshm_region_unpin_pages(pages, i);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	return pages;
+}
+
+/**
+ * kshm_region_unpin_pages() - drop what kshm_region_pin_pages() took
+ * @pages: the array, freed here
+ * @npages: the pages in it that hold a reference
+ */
+void kshm_region_unpin_pages(struct page **pages, pgoff_t npages)
+{
+	pgoff_t i;
+
+	for (i = 0; i < npages; i++)
+		put_page(pages[i]);
+	kvfree(pages);
+}
+
+/**
+ * kshm_region_vmap() - one kernel mapping of the whole region
+ * @r: the region
+ *
+ * Every page is allocated now. Mappings are counted: each call needs a
+ * kshm_region_vunmap(), and resizing is refused until the last one.
+ *
+ * Return: the address of the region's first byte; ERR_PTR(-ENOMEM).
+ */
+void *kshm_region_vmap(struct kshm_region *r)
+{
+	struct page **pages;
+	void *vaddr;
+
+	down_write(&r->lock);
+	if (r->kmaps) {
+		r->kmaps++;
+		vaddr = r->kvaddr;
+		goto out_unlock;
+	}
+	pages = kshm_region_pin_pages(r, r->npages);
+	if (IS_ERR(pages)) {
+		vaddr = pages;
+		goto out_unlock;
+	}
+	vaddr = vmap(pages, r->npages, VM_MAP, PAGE_KERNEL);
+	if (!vaddr) {
+		kshm_region_unpin_pages(pages, r->npages);
+		vaddr = ERR_PTR(-ENOMEM);
+		goto out_unlock;
+	}
+	r->kpages = pages;
+	r->kvaddr = vaddr;
+	r->kmaps = 1;
+out_unlock:
+	up_write(&r->lock);
+	return vaddr;
+}
+
+/**
+ * kshm_region_vunmap() - undo one kshm_region_vmap()
+ * @r: the region
+ */
+void kshm_region_vunmap(struct kshm_region *r)
+{
+	down_write(&r->lock);
+	if (!WARN_ON_ONCE(!r->kmaps) && !--r->kmaps) {
+		vunmap(r->kvaddr);
+		kshm_region_unpin_pages(r->kpages, r->npages);
+		r->kvaddr = NULL;
+		r->kpages = NULL;
+	}
+	up_write(&r->lock);
 }
 
 /**

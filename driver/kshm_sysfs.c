@@ -71,5 +71,6 @@ static const struct attribute_group kshm_group = {
 
 const struct attribute_group *kshm_groups[] = {
 	&kshm_group,
+	&kshm_ring_group,
 	NULL,
 };

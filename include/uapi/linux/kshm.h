@@ -160,6 +160,96 @@ struct kshm_list {
 
 #define KSHM_LIST_SIZE_VER0	24
 
+/*
+ * Rings: a protocol laid over a region (Documentation/ring.md). The
+ * region holds one control page, then the data pages; mmap() offset 0 is
+ * the control page, offset page_size the data pages, which are mapped
+ * twice, back to back, so that a record never wraps. Positions are
+ * free-running byte counts, published with release and read with acquire
+ * ordering.
+ */
+#define KSHM_RING_K2U		(1U << 0)	/* the kernel produces, user space consumes */
+#define KSHM_RING_U2K		(1U << 1)	/* user space produces, the kernel consumes */
+#define KSHM_RING_BROKEN	(1U << 31)	/* kshm_ring_ctrl.flags: a bad position was seen */
+
+/* Record header flags. */
+#define KSHM_REC_BUSY		(1U << 0)	/* reserved, not yet committed */
+#define KSHM_REC_DISCARD	(1U << 1)	/* committed as discarded: skip it */
+
+#define KSHM_REC_HDR_SIZE	8	/* sizeof(struct kshm_rec_hdr) */
+#define KSHM_REC_ALIGN		8	/* records start 8-byte aligned */
+
+/**
+ * struct kshm_rec_hdr - the 8 bytes before every record's payload
+ * @len: payload bytes; the record takes KSHM_REC_HDR_SIZE + @len rounded
+ *	up to KSHM_REC_ALIGN
+ * @flags: KSHM_REC_*; the producer clears KSHM_REC_BUSY last, with
+ *	release ordering, to commit
+ */
+struct kshm_rec_hdr {
+	__u32 len;
+	__u32 flags;
+};
+
+/**
+ * struct kshm_ring_ctrl - the start of a ring's control page
+ * @producer: bytes produced so far; written by the producer side only
+ * @producer_waiting: user space producer (U2K) is about to sleep for room
+ * @__pad0: zero
+ * @__line0: keeps @consumer on its own cache line
+ * @consumer: bytes consumed so far; written by the consumer side only
+ * @consumer_waiting: the consumer is about to sleep; the producer wakes
+ *	it only then
+ * @__pad1: zero
+ * @__line1: keeps the fields below on their own cache line
+ * @size: data bytes, a power of two, a whole number of pages
+ * @flags: KSHM_RING_K2U or KSHM_RING_U2K, and KSHM_RING_BROKEN
+ * @__pad2: zero
+ * @dropped: records refused for want of room
+ * @__reserved: zero
+ *
+ * Everything here is memory that user space can write: the kernel reads
+ * each position once, checks it against its own copy and @size, and marks
+ * the ring broken (EIO) rather than trust a bad one.
+ */
+struct kshm_ring_ctrl {
+	__u64 producer;
+	__u32 producer_waiting;
+	__u32 __pad0;
+	__u8 __line0[48];
+	__u64 consumer;
+	__u32 consumer_waiting;
+	__u32 __pad1;
+	__u8 __line1[48];
+	__u64 size;
+	__u32 flags;
+	__u32 __pad2;
+	__u64 dropped;
+	__u64 __reserved[5];
+};
+
+/**
+ * struct kshm_ring_setup - the argument of KSHM_IOC_RING_SETUP
+ * @flags: exactly one of KSHM_RING_K2U and KSHM_RING_U2K
+ * @__pad: zero
+ * @size: data bytes: a power of two, at least one page
+ */
+struct kshm_ring_setup {
+	__u32 flags;
+	__u32 __pad;
+	__u64 size;
+};
+
+/**
+ * struct kshm_ring_notify - the argument of KSHM_IOC_RING_NOTIFY
+ * @flags: zero
+ * @__pad: zero
+ */
+struct kshm_ring_notify {
+	__u32 flags;
+	__u32 __pad;
+};
+
 #define KSHM_IOC_MAGIC		0xE7
 
 /* Region nodes (/dev/kshmN, /dev/kshm-NAME). */
@@ -170,6 +260,17 @@ struct kshm_list {
  * max_size, EBADF on a descriptor not open for writing.
  */
 #define KSHM_IOC_SET_SIZE	_IOW(KSHM_IOC_MAGIC, 0x11, struct kshm_resize)
+/*
+ * Lay a ring over the region: it is resized to one control page plus the
+ * data pages, and every page is allocated now. EBUSY while mapped or if
+ * the region already holds a ring.
+ */
+#define KSHM_IOC_RING_SETUP	_IOW(KSHM_IOC_MAGIC, 0x12, struct kshm_ring_setup)
+/*
+ * U2K: wake the kernel consumer; a producer calls it only when
+ * consumer_waiting is set. EIO once the ring is broken.
+ */
+#define KSHM_IOC_RING_NOTIFY	_IOW(KSHM_IOC_MAGIC, 0x13, struct kshm_ring_notify)
 
 /* The control node (/dev/kshm). */
 /* Make a region and its node /dev/kshm-NAME. */
