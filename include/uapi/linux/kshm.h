@@ -168,13 +168,13 @@ struct kshm_list {
  * free-running byte counts, published with release and read with acquire
  * ordering.
  */
-#define KSHM_RING_K2U		(1U << 0)	/* the kernel produces, user space consumes */
-#define KSHM_RING_U2K		(1U << 1)	/* user space produces, the kernel consumes */
-#define KSHM_RING_BROKEN	(1U << 31)	/* kshm_ring_ctrl.flags: a bad position was seen */
+#define KSHM_RING_K2U		_BITUL(0)	/* the kernel produces, user space consumes */
+#define KSHM_RING_U2K		_BITUL(1)	/* user space produces, the kernel consumes */
+#define KSHM_RING_BROKEN	_BITUL(31)	/* kshm_ring_ctrl.flags: a bad position was seen */
 
 /* Record header flags. */
-#define KSHM_REC_BUSY		(1U << 0)	/* reserved, not yet committed */
-#define KSHM_REC_DISCARD	(1U << 1)	/* committed as discarded: skip it */
+#define KSHM_REC_BUSY		_BITUL(0)	/* reserved, not yet committed */
+#define KSHM_REC_DISCARD	_BITUL(1)	/* committed as discarded: skip it */
 
 #define KSHM_REC_HDR_SIZE	8	/* sizeof(struct kshm_rec_hdr) */
 #define KSHM_REC_ALIGN		8	/* records start 8-byte aligned */
