@@ -58,5 +58,6 @@ Suite *madvise_suite(void);
 Suite *iov_iter_suite(void);
 Suite *resize_race_suite(void);
 Suite *control_suite(void);
+Suite *ring_suite(void);
 
 #endif

@@ -25,6 +25,7 @@ int main(void)
 	srunner_add_suite(sr, iov_iter_suite());
 	srunner_add_suite(sr, resize_race_suite());
 	srunner_add_suite(sr, control_suite());
+	srunner_add_suite(sr, ring_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
