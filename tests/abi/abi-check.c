@@ -5,6 +5,7 @@
  *   struct TAG SIZE
  *   field TAG FIELD OFFSET SIZE
  *   ioctl COMMAND VALUE
+ *   const NAME VALUE            (decimal)
  * The numbers themselves are pinned by abi-layout.h's static asserts, so
  * this program only builds when the header still has them. It also
  * checks that the fields of each struct follow each other with no gap (no
@@ -54,5 +55,9 @@ int main(void)
 #define KSHM_ABI_PRINT_COMMAND(cmd, tag, dir, nr, value) \
 	printf("ioctl %s %#lx\n", #cmd, (unsigned long)cmd);
 	KSHM_ABI_COMMANDS(KSHM_ABI_PRINT_COMMAND)
+
+#define KSHM_ABI_PRINT_CONSTANT(name, value) \
+	printf("const %s %llu\n", #name, (unsigned long long)(name));
+	KSHM_ABI_CONSTANTS(KSHM_ABI_PRINT_CONSTANT)
 	return status;
 }

@@ -22,7 +22,11 @@
 	X(kshm_resize, 16, flags)		\
 	X(kshm_create, 96, __reserved)		\
 	X(kshm_destroy, 40, name)		\
-	X(kshm_list, 24, entries)
+	X(kshm_list, 24, entries)		\
+	X(kshm_rec_hdr, 8, flags)		\
+	X(kshm_ring_ctrl, 192, __reserved)	\
+	X(kshm_ring_setup, 16, size)		\
+	X(kshm_ring_notify, 8, __pad)
 
 /* X(tag, field, offset, size): every field, in order. */
 #define KSHM_ABI_FIELDS(X)			\
@@ -57,7 +61,27 @@
 	X(kshm_list, flags, 4, 4)		\
 	X(kshm_list, count, 8, 4)		\
 	X(kshm_list, entry_size, 12, 4)		\
-	X(kshm_list, entries, 16, 8)
+	X(kshm_list, entries, 16, 8)		\
+	X(kshm_rec_hdr, len, 0, 4)		\
+	X(kshm_rec_hdr, flags, 4, 4)		\
+	X(kshm_ring_ctrl, producer, 0, 8)	\
+	X(kshm_ring_ctrl, producer_waiting, 8, 4) \
+	X(kshm_ring_ctrl, __pad0, 12, 4)	\
+	X(kshm_ring_ctrl, __line0, 16, 48)	\
+	X(kshm_ring_ctrl, consumer, 64, 8)	\
+	X(kshm_ring_ctrl, consumer_waiting, 72, 4) \
+	X(kshm_ring_ctrl, __pad1, 76, 4)	\
+	X(kshm_ring_ctrl, __line1, 80, 48)	\
+	X(kshm_ring_ctrl, size, 128, 8)		\
+	X(kshm_ring_ctrl, flags, 136, 4)	\
+	X(kshm_ring_ctrl, __pad2, 140, 4)	\
+	X(kshm_ring_ctrl, dropped, 144, 8)	\
+	X(kshm_ring_ctrl, __reserved, 152, 40)	\
+	X(kshm_ring_setup, flags, 0, 4)		\
+	X(kshm_ring_setup, __pad, 4, 4)		\
+	X(kshm_ring_setup, size, 8, 8)		\
+	X(kshm_ring_notify, flags, 0, 4)	\
+	X(kshm_ring_notify, __pad, 4, 4)
 
 /*
  * X(command, argument tag, direction, nr, value): every command. The
@@ -68,6 +92,8 @@
 #define KSHM_ABI_COMMANDS(X)						\
 	X(KSHM_IOC_INFO, kshm_info, _IOC_READ | _IOC_WRITE, 0x10, 0xc0a8e710) \
 	X(KSHM_IOC_SET_SIZE, kshm_resize, _IOC_WRITE, 0x11, 0x4010e711)	\
+	X(KSHM_IOC_RING_SETUP, kshm_ring_setup, _IOC_WRITE, 0x12, 0x4010e712) \
+	X(KSHM_IOC_RING_NOTIFY, kshm_ring_notify, _IOC_WRITE, 0x13, 0x4008e713) \
 	X(KSHM_IOC_CREATE, kshm_create, _IOC_WRITE, 0x20, 0x4060e720)	\
 	X(KSHM_IOC_DESTROY, kshm_destroy, _IOC_WRITE, 0x21, 0x4028e721)	\
 	X(KSHM_IOC_LIST, kshm_list, _IOC_READ | _IOC_WRITE, 0x22, 0xc018e722)
@@ -117,20 +143,74 @@ _Static_assert(_IOC_SIZE(KSHM_IOC_CREATE) == KSHM_CREATE_SIZE_VER0,
 _Static_assert(_IOC_SIZE(KSHM_IOC_LIST) == KSHM_LIST_SIZE_VER0,
 	       "KSHM_IOC_LIST must keep the first size of struct kshm_list");
 
-/* Constants user space compiles in. */
-_Static_assert(KSHM_IOC_MAGIC == 0xE7, "KSHM_IOC_MAGIC");
-_Static_assert(KSHM_BACKING_PAGES == 0 && KSHM_BACKING_VMALLOC == 1,
-	       "KSHM_BACKING_*");
-_Static_assert(KSHM_NAME_MAX == 32, "KSHM_NAME_MAX");
-_Static_assert(KSHM_CREATE_NAME_LEN == 26 &&
-	       sizeof("kshm-") - 1 + KSHM_CREATE_NAME_LEN + 1 == KSHM_NAME_MAX,
+/*
+ * X(name, value): every other #define of the header, KSHM_IOC_MAGIC
+ * included: the values user space compiles in.
+ */
+#define KSHM_ABI_CONSTANTS(X)				\
+	X(KSHM_BACKING_PAGES, 0)			\
+	X(KSHM_BACKING_VMALLOC, 1)			\
+	X(KSHM_NAME_MAX, 32)				\
+	X(KSHM_CREATE_NAME_LEN, 26)			\
+	X(KSHM_INDEX_NONE, 0xffffffff)			\
+	X(KSHM_INFO_SIZE, 0x1)				\
+	X(KSHM_INFO_MAX_SIZE, 0x2)			\
+	X(KSHM_INFO_RESIDENT_PAGES, 0x4)		\
+	X(KSHM_INFO_FAULTS, 0x8)			\
+	X(KSHM_INFO_MAPPINGS, 0x10)			\
+	X(KSHM_INFO_BACKING, 0x20)			\
+	X(KSHM_INFO_INDEX, 0x40)			\
+	X(KSHM_INFO_PAGE_SIZE, 0x80)			\
+	X(KSHM_INFO_NAME, 0x100)			\
+	X(KSHM_INFO_SIZE_VER0, 168)			\
+	X(KSHM_CREATE_SIZE_VER0, 96)			\
+	X(KSHM_LIST_SIZE_VER0, 24)			\
+	X(KSHM_RING_K2U, 0x1)				\
+	X(KSHM_RING_U2K, 0x2)				\
+	X(KSHM_RING_BROKEN, 0x80000000)			\
+	X(KSHM_REC_BUSY, 0x1)				\
+	X(KSHM_REC_DISCARD, 0x2)			\
+	X(KSHM_REC_HDR_SIZE, 8)				\
+	X(KSHM_REC_ALIGN, 8)				\
+	X(KSHM_IOC_MAGIC, 0xe7)
+
+#define KSHM_ABI_CONSTANT(name, value)					\
+	_Static_assert((name) == (value), #name " is not " #value);
+KSHM_ABI_CONSTANTS(KSHM_ABI_CONSTANT)
+
+/* The first sizes, which the command numbers keep. */
+_Static_assert(_IOC_SIZE(KSHM_IOC_INFO) == KSHM_INFO_SIZE_VER0,
+	       "KSHM_IOC_INFO must keep the first size of struct kshm_info");
+_Static_assert(_IOC_SIZE(KSHM_IOC_CREATE) == KSHM_CREATE_SIZE_VER0,
+	       "KSHM_IOC_CREATE must keep the first size of struct kshm_create");
+_Static_assert(_IOC_SIZE(KSHM_IOC_LIST) == KSHM_LIST_SIZE_VER0,
+	       "KSHM_IOC_LIST must keep the first size of struct kshm_list");
+
+/* How the constants hang together. */
+_Static_assert(sizeof("kshm-") - 1 + KSHM_CREATE_NAME_LEN + 1 == KSHM_NAME_MAX,
 	       "KSHM_CREATE_NAME_LEN: kshm-NAME must fit in KSHM_NAME_MAX");
-_Static_assert(KSHM_INDEX_NONE == 0xffffffffU, "KSHM_INDEX_NONE");
-_Static_assert(KSHM_INFO_SIZE == 1 << 0 && KSHM_INFO_MAX_SIZE == 1 << 1 &&
-	       KSHM_INFO_RESIDENT_PAGES == 1 << 2 &&
-	       KSHM_INFO_FAULTS == 1 << 3 && KSHM_INFO_MAPPINGS == 1 << 4 &&
-	       KSHM_INFO_BACKING == 1 << 5 && KSHM_INFO_INDEX == 1 << 6 &&
-	       KSHM_INFO_PAGE_SIZE == 1 << 7 && KSHM_INFO_NAME == 1 << 8,
-	       "KSHM_INFO_* mask bits");
+_Static_assert(KSHM_REC_HDR_SIZE == sizeof(struct kshm_rec_hdr),
+	       "KSHM_REC_HDR_SIZE is sizeof(struct kshm_rec_hdr)");
+_Static_assert((KSHM_REC_ALIGN & (KSHM_REC_ALIGN - 1)) == 0 &&
+	       KSHM_REC_HDR_SIZE % KSHM_REC_ALIGN == 0,
+	       "KSHM_REC_ALIGN: a power of two that the header keeps");
+_Static_assert((KSHM_RING_K2U & KSHM_RING_U2K) == 0 &&
+	       ((KSHM_RING_K2U | KSHM_RING_U2K) & KSHM_RING_BROKEN) == 0,
+	       "KSHM_RING_*: distinct bits");
+_Static_assert((KSHM_REC_BUSY & KSHM_REC_DISCARD) == 0,
+	       "KSHM_REC_*: distinct bits");
+
+/*
+ * The ring's control page: the producer's position, the consumer's and
+ * the rest each start a 64-byte cache line of their own, so that the two
+ * sides do not write one line (Documentation/ring.md); and the struct
+ * fits in the smallest page.
+ */
+_Static_assert(offsetof(struct kshm_ring_ctrl, producer) == 0 &&
+	       offsetof(struct kshm_ring_ctrl, consumer) == 64 &&
+	       offsetof(struct kshm_ring_ctrl, size) == 128,
+	       "struct kshm_ring_ctrl: producer, consumer and size start cache lines 0, 1 and 2");
+_Static_assert(sizeof(struct kshm_ring_ctrl) <= 4096,
+	       "struct kshm_ring_ctrl fits in the control page");
 
 #endif /* KSHM_ABI_LAYOUT_H */
