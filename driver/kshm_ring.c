@@ -123,6 +123,32 @@ static void kshm_ring_wake(struct irq_work *work)
 
 static void kshm_ring_consume_work(struct work_struct *work);
 
+/*
+ * U2K: the bytes a sleeping user producer waits for: producer_waiting
+ * holds the size of the record it could not reserve (poll() makes 0 one
+ * record's smallest size), so it is not woken for less room than that.
+ */
+static u64 kshm_ring_wanted(struct kshm_ring *ring)
+{
+	return clamp_t(u64, READ_ONCE(ring->ctrl->producer_waiting),
+		       KSHM_REC_ALIGN, ring->size);
+}
+
+/* U2K, after the kernel consumer gave room back. */
+static void kshm_ring_wake_producer(struct kshm_ring *ring)
+{
+	u64 room;
+
+	if (!READ_ONCE(ring->ctrl->producer_waiting))
+		return;
+	room = ring->size - (READ_ONCE(ring->prod) - ring->cons);
+	if (room < kshm_ring_wanted(ring))
+		return;
+	WRITE_ONCE(ring->ctrl->producer_waiting, 0);
+	atomic64_inc(&ring->wakeups);
+	wake_up_all(&ring->wq);
+}
+
 /**
  * kshm_ring_setup() - lay a ring over a region
  * @r: the region: not mapped, by user space or the kernel, and no ring yet
@@ -368,7 +394,7 @@ static int kshm_ring_next(struct kshm_ring *ring, struct kshm_rec_hdr **hdr,
 	/* Pairs with the user producer's release of the position. */
 	u64 prod = smp_load_acquire(&ring->ctrl->producer);
 
-	if (!kshm_ring_pos_ok(ring, ring->cons, prod))
+	if (!kshm_ring_pos_ok(ring, ring->cons, prod) || prod < ring->prod)
 		return -EIO;
 	WRITE_ONCE(ring->prod, prod);
 	if (prod == ring->cons)
@@ -419,11 +445,7 @@ static void kshm_ring_consume_work(struct work_struct *work)
 		smp_store_release(&ring->ctrl->consumer, ring->cons);
 		/* Pairs with the barrier in poll() after producer_waiting. */
 		smp_mb();
-		if (READ_ONCE(ring->ctrl->producer_waiting)) {
-			WRITE_ONCE(ring->ctrl->producer_waiting, 0);
-			atomic64_inc(&ring->wakeups);
-			wake_up_all(&ring->wq);
-		}
+		kshm_ring_wake_producer(ring);
 		cond_resched();
 	}
 	mutex_unlock(&ring->consumer_lock);
@@ -507,9 +529,24 @@ int kshm_ring_notify(struct kshm_ring *ring)
 		return -EINVAL;
 	if (READ_ONCE(ring->broken))
 		return -EIO;
+	atomic64_inc(&ring->wakeups);
 	queue_work(system_wq, &ring->consume_work);
 	return 0;
 }
+
+/**
+ * kshm_region_ring() - the ring laid over a region
+ * @r: the region
+ *
+ * For a kernel client that attaches to a ring user space set up.
+ *
+ * Return: the ring, valid while the caller holds the region, or NULL.
+ */
+struct kshm_ring *kshm_region_ring(struct kshm_region *r)
+{
+	return READ_ONCE(r->ring);
+}
+EXPORT_SYMBOL_GPL(kshm_region_ring);
 
 /* K2U: is a committed record waiting at the consumer's position? */
 static bool kshm_ring_readable(struct kshm_ring *ring)
@@ -518,7 +555,7 @@ static bool kshm_ring_readable(struct kshm_ring *ring)
 	u64 cons = smp_load_acquire(&ring->ctrl->consumer);
 	u64 prod = READ_ONCE(ring->prod);
 
-	if (!kshm_ring_pos_ok(ring, cons, prod)) {
+	if (!kshm_ring_pos_ok(ring, cons, prod) || cons < READ_ONCE(ring->cons)) {
 		kshm_ring_break(ring);
 		return false;
 	}
@@ -529,7 +566,7 @@ static bool kshm_ring_readable(struct kshm_ring *ring)
 		 KSHM_REC_BUSY);
 }
 
-/* U2K: is there room for a user producer? */
+/* U2K: is there room for the record the user producer waits to make? */
 static bool kshm_ring_writable(struct kshm_ring *ring)
 {
 	/* Pairs with the user producer's release of its position. */
@@ -540,7 +577,7 @@ static bool kshm_ring_writable(struct kshm_ring *ring)
 		kshm_ring_break(ring);
 		return false;
 	}
-	return prod - cons < ring->size;
+	return ring->size - (prod - cons) >= kshm_ring_wanted(ring);
 }
 
 /**
@@ -551,7 +588,9 @@ static bool kshm_ring_writable(struct kshm_ring *ring)
  *
  * Says the caller is about to sleep (consumer_waiting for K2U,
  * producer_waiting for U2K) before it looks, so that the other side wakes
- * it; a caller that finds work clears the flag again.
+ * it; a caller that finds work clears the flag again. A U2K producer may
+ * set producer_waiting to the bytes of the record it wants to make
+ * before it polls; it is then woken for that much room, not less.
  *
  * Return: EPOLLIN when a K2U record waits, EPOLLOUT when a U2K ring has
  * room, EPOLLERR once the ring is broken.
@@ -567,7 +606,9 @@ __poll_t kshm_ring_poll(struct kshm_ring *ring, struct file *file,
 	poll_wait(file, &ring->wq, wait);
 	if (READ_ONCE(ring->broken))
 		return EPOLLERR;
-	WRITE_ONCE(*waiting, 1);
+	/* A U2K producer may have said how much room it waits for. */
+	if (!READ_ONCE(*waiting))
+		WRITE_ONCE(*waiting, k2u ? 1 : KSHM_REC_ALIGN);
 	/* Flag, then look: pairs with the other side's barrier. */
 	smp_mb();
 	ready = k2u ? kshm_ring_readable(ring) : kshm_ring_writable(ring);
@@ -655,7 +696,9 @@ static DEVICE_ATTR_RO(ring_##_name)
 KSHM_RING_ATTR(size, ring->size);
 KSHM_RING_ATTR(produced, READ_ONCE(ring->prod));
 KSHM_RING_ATTR(consumed, READ_ONCE(ring->cons));
-KSHM_RING_ATTR(dropped, atomic64_read(&ring->dropped));
+/* U2K drops are the user producer's own count, in the control page. */
+KSHM_RING_ATTR(dropped, (ring->flags & KSHM_RING_K2U) ?
+	       atomic64_read(&ring->dropped) : READ_ONCE(ring->ctrl->dropped));
 KSHM_RING_ATTR(wakeups, atomic64_read(&ring->wakeups));
 KSHM_RING_ATTR(broken, READ_ONCE(ring->broken));
 

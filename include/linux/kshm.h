@@ -49,6 +49,7 @@ ssize_t kshm_write(struct kshm_region *r, loff_t pos, const void *buf,
 
 /* Rings */
 struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags);
+struct kshm_ring *kshm_region_ring(struct kshm_region *r);
 void *kshm_ring_reserve(struct kshm_ring *ring, u32 len);
 void kshm_ring_commit(struct kshm_ring *ring, void *data);
 void kshm_ring_discard(struct kshm_ring *ring, void *data);
@@ -62,8 +63,8 @@ int kshm_ring_output(struct kshm_ring *ring, const void *data, u32 len);
  * @len: payload bytes, already checked to lie inside the ring
  *
  * Called in process context (a work item), one record at a time, in
- * order. Return 0 to release the record and go on, or -EAGAIN to stop
- * and be called with the same record at the next notification.
+ * order. Return -EAGAIN to stop and be called with the same record again
+ * after kshm_ring_kick(); anything else releases the record and goes on.
  */
 typedef int (*kshm_ring_consume_t)(void *ctx, const void *data, u32 len);
 int kshm_ring_set_consumer(struct kshm_ring *ring, kshm_ring_consume_t fn,

@@ -230,7 +230,20 @@ START_TEST(u2k_poll_reports_room)
 	/* A full ring (nobody consumes): no room, and the flag is up. */
 	__atomic_store_n(&ctrl->producer, RING, __ATOMIC_RELEASE);
 	ck_assert_int_eq(poll(&pfd, 1, 200), 0);
-	ck_assert_uint_eq(ctrl->producer_waiting, 1);
+	ck_assert_uint_eq(ctrl->producer_waiting, KSHM_REC_ALIGN);
+	/*
+	 * 512 bytes of room: too little for the 1 KiB record the producer
+	 * says it waits for, enough for a 256-byte one.
+	 */
+	__atomic_store_n(&ctrl->producer, RING - 512, __ATOMIC_RELEASE);
+	ctrl->producer_waiting = 1024;
+	ck_assert_int_eq(poll(&pfd, 1, 200), 0);
+	ck_assert_uint_eq(ctrl->producer_waiting, 1024);
+	ctrl->producer_waiting = 256;
+	ck_assert_int_eq(poll(&pfd, 1, 0), 1);
+	ck_assert(pfd.revents & POLLOUT);
+	ck_assert_uint_eq(ctrl->producer_waiting, 0);
+	__atomic_store_n(&ctrl->producer, RING, __ATOMIC_RELEASE);
 	/* No kernel consumer yet: a notification is harmless. */
 	ck_assert_int_eq(ring_notify(fd), 0);
 	munmap(ctrl, kt_page);

@@ -194,7 +194,8 @@ struct kshm_rec_hdr {
 /**
  * struct kshm_ring_ctrl - the start of a ring's control page
  * @producer: bytes produced so far; written by the producer side only
- * @producer_waiting: user space producer (U2K) is about to sleep for room
+ * @producer_waiting: user space producer (U2K) is about to sleep for room:
+ *	the bytes of the record it waits to make (0: not waiting)
  * @__pad0: zero
  * @__line0: keeps @consumer on its own cache line
  * @consumer: bytes consumed so far; written by the consumer side only
