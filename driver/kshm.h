@@ -184,9 +184,30 @@ extern umode_t kshm_mode;
 struct miscdevice;
 struct kshm_region *kshm_misc_region(struct miscdevice *misc);
 int kshm_nodes_add_loaded(struct kshm_region **regions, unsigned int n);
-struct kshm_region *kshm_node_create(const char *name, u64 size, u64 max_size,
-				     const struct kshm_backing_ops *ops,
-				     umode_t mode, struct module *owner);
+/**
+ * struct kshm_node_args - a region made at run time, with its node
+ * @name: 1 to KSHM_CREATE_NAME_LEN characters of [a-z0-9_-]
+ * @size: initial size in bytes, rounded up to pages
+ * @max_size: the largest size, in bytes, rounded down to pages; 0 means
+ *	@size rounded up
+ * @ops: the backing
+ * @mode: permissions of the node; 0 means the module's "mode" parameter
+ * @owner: a kernel module to pin while user space holds the node, or NULL
+ * @ring_size: data bytes of a ring to lay over the region, with
+ * @ring_flags: KSHM_RING_K2U or KSHM_RING_U2K; 0 for no ring
+ */
+struct kshm_node_args {
+	const char *name;
+	u64 size;
+	u64 max_size;
+	const struct kshm_backing_ops *ops;
+	umode_t mode;
+	struct module *owner;
+	u64 ring_size;
+	u32 ring_flags;
+};
+
+struct kshm_region *kshm_node_create(const struct kshm_node_args *a);
 int kshm_node_destroy(const char *name);
 void kshm_node_destroy_region(struct kshm_region *r);
 struct kshm_region *kshm_node_get_index(unsigned int index);

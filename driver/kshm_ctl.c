@@ -23,7 +23,7 @@ static bool kshm_name_terminated(const char name[KSHM_NAME_MAX])
 
 static long kshm_ctl_create(struct file *file, void __user *uarg)
 {
-	const struct kshm_backing_ops *ops;
+	struct kshm_node_args node = { 0 };
 	struct kshm_create args;
 	struct kshm_region *r;
 	u32 argsz;
@@ -44,12 +44,15 @@ static long kshm_ctl_create(struct file *file, void __user *uarg)
 	if (args.flags || memchr_inv(args.__reserved, 0, sizeof(args.__reserved)) ||
 	    !kshm_name_terminated(args.name) || (args.mode & ~0666))
 		return -EINVAL;
-	ops = kshm_backing_by_id(args.backing);
-	if (!ops)
+	node.ops = kshm_backing_by_id(args.backing);
+	if (!node.ops)
 		return -EINVAL;
+	node.name = args.name;
+	node.size = args.size;
+	node.max_size = args.max_size;
+	node.mode = args.mode;
 
-	r = kshm_node_create(args.name, args.size, args.max_size, ops,
-			     args.mode, NULL);
+	r = kshm_node_create(&node);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
 	kshm_region_put(r);

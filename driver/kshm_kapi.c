@@ -6,6 +6,7 @@
  * kernel mapping or by copying at an offset. Rings are in kshm_ring.c.
  */
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/uio.h>
 
 #include "kshm.h"
@@ -29,13 +30,50 @@
 struct kshm_region *__kshm_create(const char *name, u64 size, u64 max_size,
 				  u32 backing, struct module *owner)
 {
-	const struct kshm_backing_ops *ops = kshm_backing_by_id(backing);
+	struct kshm_node_args args = {
+		.name = name, .size = size, .max_size = max_size,
+		.ops = kshm_backing_by_id(backing), .owner = owner,
+	};
 
-	if (!ops)
+	if (!args.ops)
 		return ERR_PTR(-EINVAL);
-	return kshm_node_create(name, size, max_size, ops, 0, owner);
+	return kshm_node_create(&args);
 }
 EXPORT_SYMBOL_GPL(__kshm_create);
+
+/**
+ * __kshm_create_ring() - make a region with a ring, and then its node
+ * @name: 1 to KSHM_CREATE_NAME_LEN characters of [a-z0-9_-]
+ * @ring_size: data bytes, a power of two, at least PAGE_SIZE; the region
+ *	is one control page plus these
+ * @flags: KSHM_RING_K2U or KSHM_RING_U2K
+ * @backing: KSHM_BACKING_*
+ * @owner: as for __kshm_create(); use kshm_create_ring() or
+ *	kshm_create_ring_unpinned()
+ *
+ * Unlike kshm_create() followed by kshm_ring_setup(), no process can map
+ * the region before its ring is in place: the node appears last. Get the
+ * ring with kshm_region_ring().
+ *
+ * Context: process context.
+ * Return: the region with a reference for the caller, to give back with
+ * kshm_destroy(); ERR_PTR(-EINVAL), -EEXIST, -ENOSPC or -ENOMEM.
+ */
+struct kshm_region *__kshm_create_ring(const char *name, u64 ring_size,
+				       u32 flags, u32 backing,
+				       struct module *owner)
+{
+	struct kshm_node_args args = {
+		.name = name, .ops = kshm_backing_by_id(backing),
+		.owner = owner, .ring_size = ring_size, .ring_flags = flags,
+	};
+
+	if (!args.ops || !flags || check_add_overflow(ring_size, PAGE_SIZE,
+						      &args.size))
+		return ERR_PTR(-EINVAL);
+	return kshm_node_create(&args);
+}
+EXPORT_SYMBOL_GPL(__kshm_create_ring);
 
 /**
  * kshm_get_index() - a load-time region, /dev/kshm@index

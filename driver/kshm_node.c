@@ -202,50 +202,44 @@ static bool kshm_name_valid(const char *name)
 }
 
 /**
- * kshm_node_create() - make a region and its node /dev/kshm-@name
- * @name: 1 to KSHM_CREATE_NAME_LEN characters of [a-z0-9_-]
- * @size: initial size in bytes, rounded up to pages
- * @max_size: the largest size, in bytes, rounded down to pages; 0 means
- *	@size rounded up
- * @ops: the backing
- * @mode: permissions of the node; 0 means the module's "mode" parameter
- * @owner: a kernel module to pin while user space holds the node, or NULL
+ * kshm_node_create() - make a region and its node /dev/kshm-NAME
+ * @a: what to make; see struct kshm_node_args
  *
  * The region counts against the max_regions and max_total_size limits
  * until it is freed, which is after the node is destroyed and its last
- * user is gone.
+ * user is gone. A ring asked for is laid over the region before the node
+ * exists, so no process can map the region in between.
  *
  * Return: the region, with a reference held for the caller;
- * ERR_PTR(-EINVAL) for a bad name, size or mode; ERR_PTR(-EEXIST) when a
- * node of that name exists; ERR_PTR(-ENOSPC) past a limit, or when the
- * kernel has no misc minor left; ERR_PTR(-ENOMEM).
+ * ERR_PTR(-EINVAL) for a bad name, size, mode or ring; ERR_PTR(-EEXIST)
+ * when a node of that name exists; ERR_PTR(-ENOSPC) past a limit, or
+ * when the kernel has no misc minor left; ERR_PTR(-ENOMEM).
  */
-struct kshm_region *kshm_node_create(const char *name, u64 size, u64 max_size,
-				     const struct kshm_backing_ops *ops,
-				     umode_t mode, struct module *owner)
+struct kshm_region *kshm_node_create(const struct kshm_node_args *a)
 {
 	char node_name[KSHM_NAME_MAX];
 	struct kshm_region_args args = {
 		.name = node_name,
-		.size = size,
-		.ops = ops,
+		.size = a->size,
+		.ops = a->ops,
 		.index = KSHM_INDEX_NONE,
 		.runtime = true,
-		.owner = owner,
+		.owner = a->owner,
 	};
 	pgoff_t npages, max_pages;
+	struct kshm_ring *ring;
 	struct kshm_region *r;
 	int ret;
 
-	if (!kshm_name_valid(name) || (mode & ~0666) ||
-	    kshm_size_to_pages(size, &npages))
+	if (!kshm_name_valid(a->name) || (a->mode & ~0666) ||
+	    kshm_size_to_pages(a->size, &npages))
 		return ERR_PTR(-EINVAL);
-	args.max_size = max_size ? round_down(max_size, PAGE_SIZE) :
-				   (u64)npages << PAGE_SHIFT;
+	args.max_size = a->max_size ? round_down(a->max_size, PAGE_SIZE) :
+				      (u64)npages << PAGE_SHIFT;
 	/* Every EINVAL before any ENOSPC or EEXIST. */
 	if (kshm_size_to_pages(args.max_size, &max_pages) || npages > max_pages)
 		return ERR_PTR(-EINVAL);
-	snprintf(node_name, sizeof(node_name), "kshm-%s", name);
+	snprintf(node_name, sizeof(node_name), "kshm-%s", a->name);
 
 	mutex_lock(&kshm_nodes_lock);
 	if (kshm_node_find(node_name)) {
@@ -263,8 +257,15 @@ struct kshm_region *kshm_node_create(const char *name, u64 size, u64 max_size,
 		kshm_limits_unreserve(args.max_size);
 		goto out_unlock;
 	}
+	if (a->ring_flags) {
+		ring = kshm_ring_setup(r, a->ring_size, a->ring_flags);
+		if (IS_ERR(ring)) {
+			ret = PTR_ERR(ring);
+			goto err_put_region;
+		}
+	}
 	kshm_region_get(r);
-	ret = kshm_node_add(r, mode ?: kshm_mode);
+	ret = kshm_node_add(r, a->mode ?: kshm_mode);
 	if (ret) {
 		kshm_region_put(r);
 		goto err_put_region;

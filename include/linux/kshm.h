@@ -36,6 +36,14 @@ struct kshm_region *__kshm_create(const char *name, u64 size, u64 max_size,
 	__kshm_create(name, size, max_size, backing, THIS_MODULE)
 #define kshm_create_unpinned(name, size, max_size, backing) \
 	__kshm_create(name, size, max_size, backing, NULL)
+struct kshm_region *__kshm_create_ring(const char *name, u64 ring_size,
+				       u32 flags, u32 backing,
+				       struct module *owner);
+/* A region with a ring already laid over it when its node appears. */
+#define kshm_create_ring(name, ring_size, flags, backing) \
+	__kshm_create_ring(name, ring_size, flags, backing, THIS_MODULE)
+#define kshm_create_ring_unpinned(name, ring_size, flags, backing) \
+	__kshm_create_ring(name, ring_size, flags, backing, NULL)
 struct kshm_region *kshm_get_index(unsigned int index);
 void kshm_destroy(struct kshm_region *r);
 void kshm_put(struct kshm_region *r);
