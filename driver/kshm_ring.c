@@ -228,7 +228,11 @@ struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 	ring->data = vaddr + PAGE_SIZE;
 	ring->ctrl->size = size;
 	ring->ctrl->flags = flags;
-	/* A write() racing the clearing must not survive as stray bytes. */
+	/*
+	 * The pages may have moved (resize) and were cleared: a write()
+	 * racing this copies again into the ring's pages. That is user
+	 * space writing its own ring; the kernel checks all it reads there.
+	 */
 	r->generation++;
 	WRITE_ONCE(r->ring, ring);
 	up_write(&r->lock);
