@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT OR LGPL-2.1-or-later */
 /*
  * libkshm's private header: the error helpers every call returns
- * through, and symbol versions for calls whose ABI changed.
+ * through, symbol versions for calls whose ABI changed, and the ring
+ * constructor the host tests share with kshm_ring_map().
  */
 #ifndef KSHM_INTERNAL_H
 #define KSHM_INTERNAL_H
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kshm.h"
 
@@ -51,5 +53,19 @@ static inline void *kshm_err_ptr(int err)
 
 /* kshm_info() as of LIBKSHM_0.2: the struct kshm_info of <linux/kshm.h>. */
 KSHM_EXPORT int kshm_info_v0_2(struct kshm *k, struct kshm_info *info);
+
+/*
+ * Lays a ring handle over mappings already made: @ctrl, one page of
+ * @page bytes, and @data, the ring's data twice, back to back, of a
+ * region of @region_size bytes; @fd is what it polls and notifies, and
+ * it becomes the handle's. Checks the control page as kshm_ring_map()
+ * does. kshm_ring_unmap() unmaps both and closes @fd.
+ *
+ * Returns the ring, or NULL with errno set (ENODEV, EIO, ENOMEM); the
+ * mappings and @fd are then still the caller's. kshm_ring_map() uses it,
+ * and the host tests lay fake rings with it.
+ */
+struct kshm_ring *kshm_ring_attach(void *ctrl, void *data,
+				   uint64_t region_size, size_t page, int fd);
 
 #endif /* KSHM_INTERNAL_H */

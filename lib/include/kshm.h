@@ -33,6 +33,13 @@
  * makes /dev/kshm-NAME at run time through the control node /dev/kshm
  * (root only by default), kshm_destroy() removes it again.
  *
+ * Rings: kshm_ring_setup() lays a ring of records over a region, and
+ * kshm_ring_map() maps it for the user space side: the consumer of a
+ * KSHM_RING_K2U ring (kshm_ring_wait, kshm_ring_peek, kshm_ring_release)
+ * or the producer of a KSHM_RING_U2K ring (kshm_ring_reserve,
+ * kshm_ring_commit, kshm_ring_discard, kshm_ring_wait_room). A ring
+ * handle belongs to one thread at a time: the library takes no lock.
+ *
  * struct kshm_info comes from <linux/kshm.h>, the driver's UAPI header.
  * libkshm installs a private copy of it (the compiler finds it through
  * pkg-config's Cflags), so the driver and the library share one
@@ -50,7 +57,7 @@ extern "C" {
 #endif
 
 #define KSHM_VERSION_MAJOR	0
-#define KSHM_VERSION_MINOR	2
+#define KSHM_VERSION_MINOR	3
 
 #ifndef KSHM_EXPORT
 #define KSHM_EXPORT __attribute__((visibility("default")))
@@ -61,6 +68,9 @@ extern "C" {
 
 /* An open region: one open file of /dev/kshmN or /dev/kshm-NAME. */
 struct kshm;
+
+/* A mapped ring: a region's control page and its data, mapped twice. */
+struct kshm_ring;
 
 /*
  * Options of kshm_create(), libbpf style: @sz is the size of the struct
@@ -204,6 +214,153 @@ KSHM_EXPORT int kshm_list(struct kshm_info *infos, unsigned int count);
  * @name, otherwise as kshm_open() (ENOENT when no region has that name).
  */
 KSHM_EXPORT struct kshm *kshm_open_name(const char *name, int flags);
+
+/*
+ * Lay a ring over the region (KSHM_IOC_RING_SETUP): @size data bytes, a
+ * power of two of at least one page, and @flags exactly one of
+ * KSHM_RING_K2U (the kernel produces, user space consumes) and
+ * KSHM_RING_U2K (user space produces, a kernel client consumes). The
+ * region becomes one control page plus @size bytes, all allocated now,
+ * and keeps that size. A kernel client usually sets up its own ring;
+ * either way, user space then calls kshm_ring_map().
+ *
+ * Returns 0; -EINVAL for a NULL handle, bad @flags or a bad @size
+ * (before any system call), or a ring that does not fit the region's
+ * max_size; -EBUSY when the region is mapped or already holds a ring;
+ * -EBADF for a handle opened O_RDONLY; -ENOMEM.
+ */
+KSHM_EXPORT int kshm_ring_setup(struct kshm *k, uint64_t size,
+				unsigned int flags);
+
+/*
+ * Map the ring the region holds: its control page, read-write, and its
+ * data twice, back to back: read-only for a KSHM_RING_K2U ring, whose
+ * consumer this handle is, read-write for a KSHM_RING_U2K ring, whose
+ * producer it is. The handle carries on from the positions in the
+ * control page, so a new consumer resumes where the last one released.
+ * The ring keeps its own descriptor: @k may be closed afterwards.
+ *
+ * Returns the ring, or NULL with errno set: EINVAL for a NULL handle;
+ * ENODEV when the region holds no ring; EIO when the control page does
+ * not describe a ring that fits the region, or the ring is broken;
+ * EACCES for a handle opened O_RDONLY; kshm_info()'s and mmap(2)'s
+ * errors (ENOMEM, ...).
+ */
+KSHM_EXPORT struct kshm_ring *kshm_ring_map(struct kshm *k);
+
+/*
+ * Unmap a ring and close its descriptor. Records peeked and not released
+ * stay unreleased. NULL is ignored; errno is never changed.
+ *
+ * Returns nothing.
+ */
+KSHM_EXPORT void kshm_ring_unmap(struct kshm_ring *ring);
+
+/*
+ * The ring's data size in bytes: the largest record's payload is this
+ * minus KSHM_REC_HDR_SIZE.
+ *
+ * Returns the size, or 0 with errno EINVAL for a NULL ring.
+ */
+KSHM_EXPORT uint64_t kshm_ring_size(const struct kshm_ring *ring);
+
+/*
+ * Records refused for want of room so far, by either side: the drop
+ * counter of the control page.
+ *
+ * Returns the count, or 0 with errno EINVAL for a NULL ring.
+ */
+KSHM_EXPORT uint64_t kshm_ring_dropped(const struct kshm_ring *ring);
+
+/*
+ * Consumer of a KSHM_RING_K2U ring: wait until a record is ready. Looks
+ * at the ring first, without a system call; then sleeps in poll(2) on
+ * the region, which tells the kernel producer to wake it. @timeout_ms
+ * < 0 waits for ever, 0 only looks. Release what you peeked before
+ * waiting: the kernel wakes a consumer by its released position, so
+ * with records peeked and not released the wait polls the ring every
+ * millisecond instead of sleeping.
+ *
+ * Returns 1 when a record is ready for kshm_ring_peek(), 0 on timeout;
+ * -EINVAL for a NULL or KSHM_RING_U2K ring; -EIO when the ring is broken;
+ * -EINTR when a signal came first.
+ */
+KSHM_EXPORT int kshm_ring_wait(struct kshm_ring *ring, int timeout_ms);
+
+/*
+ * Consumer of a KSHM_RING_K2U ring: the next committed record, past
+ * those peeked already, skipping discarded ones. Sets *@data to its
+ * payload, contiguous and read-only, and *@len to its length. The
+ * payload stays valid until kshm_ring_release(); repeated peeks walk
+ * forward over a batch.
+ *
+ * Returns 0; -EAGAIN when no committed record follows (none produced,
+ * or the next one not committed yet); -EINVAL for a NULL argument or a
+ * KSHM_RING_U2K ring; -EIO when a position or a length in the ring makes
+ * no sense (the ring is broken; every later call says -EIO too).
+ */
+KSHM_EXPORT int kshm_ring_peek(struct kshm_ring *ring, void **data,
+			       uint32_t *len);
+
+/*
+ * Consumer of a KSHM_RING_K2U ring: release every record peeked so far,
+ * with one store of the consumer position, and hand their room back to
+ * the producer. Their payload pointers are no longer valid. Nothing
+ * happens for NULL, a KSHM_RING_U2K ring, or nothing peeked.
+ *
+ * Returns nothing.
+ */
+KSHM_EXPORT void kshm_ring_release(struct kshm_ring *ring);
+
+/*
+ * Producer of a KSHM_RING_U2K ring: reserve a record of @len payload
+ * bytes (0 is allowed) and return its payload, contiguous, 8-byte
+ * aligned, for the caller to fill and then pass to kshm_ring_commit()
+ * or kshm_ring_discard(). The consumer stops at a reserved record until
+ * it is committed or discarded, so finish each one promptly. One
+ * producer thread per ring.
+ *
+ * Returns the payload, or NULL with errno set: EAGAIN when the ring has
+ * no room now (the drop counter counts it; kshm_ring_wait_room() waits
+ * for room); EINVAL for a NULL or KSHM_RING_K2U ring or @len above
+ * kshm_ring_size() - KSHM_REC_HDR_SIZE; EIO when the ring is broken.
+ */
+KSHM_EXPORT void *kshm_ring_reserve(struct kshm_ring *ring, uint32_t len);
+
+/*
+ * Producer of a KSHM_RING_U2K ring: commit the record whose payload
+ * kshm_ring_reserve() returned, then wake the kernel consumer if, and
+ * only if, it said it was about to sleep (KSHM_IOC_RING_NOTIFY): a busy
+ * consumer costs no system call.
+ *
+ * Returns 0; -EINVAL for a NULL or KSHM_RING_K2U ring, or @data that is
+ * not a reserved record; -EIO when the kernel found the ring broken;
+ * another -errno when the wake-up failed (the record is committed all
+ * the same, and the next commit tries the wake-up again).
+ */
+KSHM_EXPORT int kshm_ring_commit(struct kshm_ring *ring, void *data);
+
+/*
+ * Producer of a KSHM_RING_U2K ring: give up a reserved record. The
+ * consumer skips it; its room comes back when it is consumed.
+ *
+ * Returns as kshm_ring_commit().
+ */
+KSHM_EXPORT int kshm_ring_discard(struct kshm_ring *ring, void *data);
+
+/*
+ * Producer of a KSHM_RING_U2K ring: wait until a record of @len payload
+ * bytes fits. Looks at the ring first; then sleeps in poll(2) for
+ * POLLOUT, having told the kernel (producer_waiting) how much room it
+ * needs, so that the kernel consumer wakes it for that much, not less.
+ * @timeout_ms < 0 waits for ever, 0 only looks. Waiting counts no drop.
+ *
+ * Returns 1 when the record fits, 0 on timeout; -EINVAL for a NULL or
+ * KSHM_RING_K2U ring or a @len that can never fit; -EIO when the ring is
+ * broken; -EINTR when a signal came first.
+ */
+KSHM_EXPORT int kshm_ring_wait_room(struct kshm_ring *ring, uint32_t len,
+				    int timeout_ms);
 
 #ifdef __cplusplus
 }
