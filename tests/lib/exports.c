@@ -157,11 +157,15 @@ START_TEST(exported_symbols_are_declared_in_the_header)
 	int names = 0;
 
 	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "kshm_");
+		/* The declared name is the identifier just before "(". */
+		char *paren = strchr(line, '('), *p = paren;
 
 		if (strncmp(line, "KSHM_EXPORT ", 12) || !p)
 			continue;
-		add(&hdr, p, strcspn(p, "("), "", 0, 1);
+		while (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			p--;
+		ck_assert_msg(!strncmp(p, "kshm_", 5), "KSHM_EXPORT of %s", line);
+		add(&hdr, p, (size_t)(paren - p), "", 0, 1);
 	}
 	fclose(f);
 	map_globals(&map, newest, sizeof(newest));

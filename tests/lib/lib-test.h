@@ -17,6 +17,7 @@
 Suite *args_suite(void);
 Suite *open_errors_suite(void);
 Suite *exports_suite(void);
+Suite *ring_suite(void);
 
 /* Suites that need /dev/kshm0, /dev/kshm1 and /dev/kshm. */
 Suite *open_suite(void);
@@ -26,6 +27,7 @@ Suite *resize_suite(void);
 Suite *map_suite(void);
 Suite *args_device_suite(void);
 Suite *create_suite(void);
+Suite *ring_device_suite(void);
 
 /* Adds the fixture that puts both regions back to their size. */
 void t_restore_sizes(TCase *tc);

@@ -19,6 +19,7 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, open_errors_suite());
+	srunner_add_suite(sr, ring_suite());
 #ifdef KSHM_TEST_EXPORTS
 	srunner_add_suite(sr, exports_suite());
 #endif
@@ -30,6 +31,7 @@ int main(void)
 		srunner_add_suite(sr, resize_suite());
 		srunner_add_suite(sr, map_suite());
 		srunner_add_suite(sr, create_suite());
+		srunner_add_suite(sr, ring_device_suite());
 	} else {
 #ifdef KSHM_TEST_NEED_DEVICE
 		fprintf(stderr, "libkshm-tests: /dev/kshm0, /dev/kshm1 or " KSHM_CTL_PATH " missing\n");

@@ -134,15 +134,23 @@ man_clean() {
 }
 expect man_pages_have_no_groff_warnings man_clean
 
-# The guide's example compiles as shown: the first ```c block.
-guide_example() {
-	awk '/^```c$/ { on = 1; next } /^```$/ && on { exit } on' \
-		"$top/Documentation/libkshm.md" >"$tmp/guide.c" &&
-	[ -s "$tmp/guide.c" ] &&
-	$CC -Wall -Wextra -Werror -I"$top/lib/include" -I"$top/include/uapi" \
-		-o "$tmp/guide" "$tmp/guide.c" -L"$top/build/lib" -lkshm
+# The guide's examples compile as shown: every ```c block, each a
+# whole program.
+guide_examples() {
+	local n=0 f
+	awk -v dir="$tmp" '/^```c$/ { on = 1; n++; next }
+		/^```$/ && on { on = 0; next }
+		on { print > (dir "/guide" n ".c") }' "$top/Documentation/libkshm.md" &&
+	for f in "$tmp"/guide*.c; do
+		[ -s "$f" ] || continue
+		n=$((n + 1))
+		$CC -Wall -Wextra -Werror -I"$top/lib/include" -I"$top/include/uapi" \
+			-o "${f%.c}" "$f" -L"$top/build/lib" -lkshm || return 1
+	done
+	# The region program and the ring consumer, at least.
+	[ "$n" -ge 2 ]
 }
-expect guide_example_compiles guide_example
+expect guide_examples_compile guide_examples
 
 expect examples_build make -s -C "$top/examples"
 
