@@ -1,0 +1,728 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ring-bench: records from the kernel to user space through a kshm ring,
+ * against the same records over netlink and through read(), and round
+ * trips user->kernel->user through kshm_echo.
+ *
+ * Runs in the test VM (make bench: tests/vm/guest/ring-bench.sh) with
+ * kshm.ko and the modules of examples/kernel/ loaded. Every method moves
+ * records 0..N-1 of S bytes made by the same generator (kshm_gen.h), and
+ * the consumer checks every byte of every record, in order, so each
+ * method delivers and reads the same data:
+ *
+ *   ring-busy   kshm_gen's kernel thread produces into the ring of
+ *               /dev/kshm-gen; the consumer spins on the mapped ring and
+ *               makes no system call at all
+ *   ring-poll   the same, but the consumer sleeps in poll() whenever the
+ *               ring is empty (the producer wakes it only then)
+ *   netlink     kshm_nlbench's kernel thread netlink_unicast()s one
+ *               message per record; one recv() per record
+ *   read        kshm_fifobench's kernel thread fills a kfifo; one read()
+ *               per record
+ *   echo-rtt    one record at a time into /dev/kshm-echo-in, waited for
+ *               (poll()) on /dev/kshm-echo-out: round trips per second
+ *   echo-stream records kept in flight both ways (at most half of
+ *               echo-out's ring), consumed as they come back
+ *
+ * kshm_gen runs in its wait mode: when the ring is full the thread retries
+ * the same record, so no record is dropped and every method moves all N.
+ * The ring-* rows count the consumer wake-ups the driver made
+ * (ring_wakeups in sysfs) and the refused attempts (ring full, retried).
+ * Each figure is the best of RUNS runs.
+ *
+ * Usage: ring-bench [-r RUNS] [-s SIZE,...] [-n COUNT,...] [METHOD...]
+ *   -s  record sizes (default 64,1024,16384); -n  records per size
+ *   (default 1000000,500000,50000; echo-rtt moves a tenth)
+ * Prints Markdown tables, then one "KSHM-BENCH method size records/s
+ * MB/s" line per figure for tools/ring-bench-plot.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/kshm.h>
+#include <linux/netlink.h>
+
+#include "../examples/kernel/kshm_gen.h"
+#include "../examples/kernel/kshm_nlbench.h"
+
+#define GEN_PARAMS	"/sys/module/kshm_gen/parameters/"
+#define FIFO_DEV	"/dev/kshm_fifobench"
+#define MAX_SIZES	8
+#define TIMEOUT_S	60.0	/* one run may not take longer */
+
+enum method { RING_BUSY, RING_POLL, NETLINK, READ, ECHO_RTT, ECHO_STREAM,
+	      NR_METHODS };
+
+static const char *const method_names[NR_METHODS] = {
+	"ring-busy", "ring-poll", "netlink", "read", "echo-rtt", "echo-stream",
+};
+
+struct result {
+	double rate;		/* records (round trips) per second */
+	uint64_t wakeups;	/* ring: consumer wake-ups by the driver */
+	uint64_t full;		/* ring: refused attempts, retried */
+	bool done;
+};
+
+struct ring {
+	int fd;
+	struct kshm_ring_ctrl *ctrl;
+	unsigned char *data;
+	uint64_t size;
+	uint64_t pos;		/* our side's position: consumer or producer */
+	uint64_t notifies;	/* producer: KSHM_IOC_RING_NOTIFY calls */
+	char name[32];
+};
+
+static int runs = 3;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ring-bench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	n = write(fd, text, strlen(text));
+	if (n < 0)
+		die("%s: write \"%s\": %s", path, text, strerror(errno));
+	close(fd);
+}
+
+static void read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		die("%s: %s", path, strerror(errno));
+	buf[n] = '\0';
+	close(fd);
+}
+
+static uint64_t ring_sysfs(const struct ring *r, const char *attr)
+{
+	char path[128], buf[64];
+
+	snprintf(path, sizeof(path), "/sys/class/misc/kshm-%s/%s", r->name, attr);
+	read_file(path, buf, sizeof(buf));
+	return strtoull(buf, NULL, 0);
+}
+
+static uint64_t rec_total(uint32_t len)
+{
+	return (KSHM_REC_HDR_SIZE + (uint64_t)len + KSHM_REC_ALIGN - 1) &
+	       ~(uint64_t)(KSHM_REC_ALIGN - 1);
+}
+
+/* Map the ring of /dev/kshm-NAME: the control page, then the data twice. */
+static void ring_open(struct ring *r, const char *name, bool producer)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char path[64];
+	void *p;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	snprintf(path, sizeof(path), "/dev/kshm-%s", name);
+	r->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (r->fd < 0)
+		die("%s: %s (is its module loaded?)", path, strerror(errno));
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+	if (p == MAP_FAILED)
+		die("%s: mmap control page: %s", path, strerror(errno));
+	r->ctrl = p;
+	r->size = __atomic_load_n(&r->ctrl->size, __ATOMIC_RELAXED);
+	if (!r->size || (r->size & (r->size - 1)))
+		die("%s: no ring (size %llu)", path, (unsigned long long)r->size);
+	p = mmap(NULL, 2 * r->size, PROT_READ | (producer ? PROT_WRITE : 0),
+		 MAP_SHARED, r->fd, page);
+	if (p == MAP_FAILED)
+		die("%s: mmap data: %s", path, strerror(errno));
+	r->data = p;
+	r->pos = __atomic_load_n(producer ? &r->ctrl->producer :
+				 &r->ctrl->consumer, __ATOMIC_RELAXED);
+}
+
+/* Consumer: the committed record at our position, or NULL; skips discards. */
+static const struct kshm_rec_hdr *ring_peek(struct ring *r)
+{
+	const struct kshm_rec_hdr *h;
+	uint32_t flags;
+
+	for (;;) {
+		if (r->pos == __atomic_load_n(&r->ctrl->producer, __ATOMIC_ACQUIRE))
+			return NULL;
+		h = (const void *)(r->data + (r->pos & (r->size - 1)));
+		flags = __atomic_load_n(&h->flags, __ATOMIC_ACQUIRE);
+		if (flags & KSHM_REC_BUSY)
+			return NULL;
+		if (h->len > r->size - KSHM_REC_HDR_SIZE)
+			die("%s: record of %u bytes at %llu", r->name, h->len,
+			    (unsigned long long)r->pos);
+		if (!(flags & KSHM_REC_DISCARD))
+			return h;
+		r->pos += rec_total(h->len);
+		__atomic_store_n(&r->ctrl->consumer, r->pos, __ATOMIC_RELEASE);
+	}
+}
+
+static void ring_release(struct ring *r, const struct kshm_rec_hdr *h)
+{
+	r->pos += rec_total(h->len);
+	__atomic_store_n(&r->ctrl->consumer, r->pos, __ATOMIC_RELEASE);
+}
+
+/* Sleep until a record is at our position (or @timeout_ms passes). */
+static void ring_wait(struct ring *r, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
+		die("%s: poll: %s", r->name, strerror(errno));
+	if (pfd.revents & POLLERR)
+		die("%s: the ring is broken", r->name);
+}
+
+/* Producer: room for a record of @len bytes, or NULL when full. */
+static void *ring_reserve(struct ring *r, uint32_t len)
+{
+	uint64_t t = rec_total(len);
+	uint64_t c = __atomic_load_n(&r->ctrl->consumer, __ATOMIC_ACQUIRE);
+	struct kshm_rec_hdr *h;
+
+	if (t > r->size - (r->pos - c))
+		return NULL;
+	h = (void *)(r->data + (r->pos & (r->size - 1)));
+	h->len = len;
+	__atomic_store_n(&h->flags, KSHM_REC_BUSY, __ATOMIC_RELAXED);
+	r->pos += t;
+	__atomic_store_n(&r->ctrl->producer, r->pos, __ATOMIC_RELEASE);
+	return h + 1;
+}
+
+/* Commit, and wake the kernel consumer if (and only if) it sleeps. */
+static void ring_commit(struct ring *r, void *rec)
+{
+	struct kshm_rec_hdr *h = (struct kshm_rec_hdr *)rec - 1;
+	struct kshm_ring_notify n = { 0 };
+
+	__atomic_store_n(&h->flags, 0, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->ctrl->consumer_waiting, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&r->ctrl->consumer_waiting, 0, __ATOMIC_RELAXED);
+		if (ioctl(r->fd, KSHM_IOC_RING_NOTIFY, &n) < 0)
+			die("%s: KSHM_IOC_RING_NOTIFY: %s", r->name, strerror(errno));
+		r->notifies++;
+	}
+}
+
+static void check_record(const char *what, const void *p, uint32_t len,
+			 uint32_t size, uint64_t seq)
+{
+	uint32_t bad;
+
+	if (len != size)
+		die("%s: record %llu has %u bytes, not %u", what,
+		    (unsigned long long)seq, len, size);
+	bad = kshm_gen_check(p, len, seq);
+	if (bad)
+		die("%s: record %llu differs at byte %u (it claims to be %llu)",
+		    what, (unsigned long long)seq, bad - 1,
+		    (unsigned long long)kshm_gen_seq(p, len));
+}
+
+static void timeout_check(double t0, const char *what, uint64_t seq)
+{
+	if (now() - t0 > TIMEOUT_S)
+		die("%s: stuck at record %llu after %.0f s", what,
+		    (unsigned long long)seq, TIMEOUT_S);
+}
+
+/* kshm_gen's last run, once over: its err= and full= fields. */
+static void gen_finish(int *err, uint64_t *full, uint64_t *produced)
+{
+	char buf[512], *s;
+	double t0 = now();
+
+	for (;;) {
+		read_file(GEN_PARAMS "status", buf, sizeof(buf));
+		if (!strncmp(buf, "done", 4))
+			break;
+		if (now() - t0 > 10)
+			die("kshm_gen did not finish: %s", buf);
+		usleep(1000);
+	}
+	s = strstr(buf, "err=");
+	*err = s ? atoi(s + 4) : -1;
+	s = strstr(buf, "full=");
+	*full = s ? strtoull(s + 5, NULL, 10) : 0;
+	s = strstr(buf, "produced=");
+	*produced = s ? strtoull(s + 9, NULL, 10) : 0;
+}
+
+static void bench_ring(uint32_t size, uint64_t count, bool busy,
+		       struct result *res)
+{
+	const char *what = busy ? "ring-busy" : "ring-poll";
+	uint64_t w0, seq = 0, full, produced;
+	const struct kshm_rec_hdr *h;
+	unsigned long idle = 0;
+	struct ring r;
+	char cmd[64];
+	double t0, t;
+	int err;
+
+	ring_open(&r, KSHM_GEN_REGION, false);
+	if (size > r.size - KSHM_REC_HDR_SIZE)
+		die("%s: %u bytes do not fit the ring", what, size);
+	w0 = ring_sysfs(&r, "ring_wakeups");
+	snprintf(cmd, sizeof(cmd), "%llu %u wait", (unsigned long long)count,
+		 size);
+	t0 = now();
+	write_file(GEN_PARAMS "run", cmd);
+	while (seq < count) {
+		h = ring_peek(&r);
+		if (!h) {
+			if (!busy) {
+				ring_wait(&r, 1000);
+				timeout_check(t0, what, seq);
+			} else if (!(++idle & 0xfffff)) {
+				timeout_check(t0, what, seq);
+			} else {
+				cpu_relax();
+			}
+			continue;
+		}
+		check_record(what, h + 1, h->len, size, seq);
+		ring_release(&r, h);
+		seq++;
+	}
+	t = now() - t0;
+	gen_finish(&err, &full, &produced);
+	if (err || produced != count)
+		die("%s: kshm_gen produced %llu of %llu, error %d", what,
+		    (unsigned long long)produced, (unsigned long long)count, err);
+	res->rate = count / t;
+	res->wakeups = ring_sysfs(&r, "ring_wakeups") - w0;
+	res->full = full;
+	munmap(r.data, 2 * r.size);
+	munmap(r.ctrl, sysconf(_SC_PAGESIZE));
+	close(r.fd);
+}
+
+static void bench_netlink(uint32_t size, uint64_t count, struct result *res)
+{
+	struct {
+		struct nlmsghdr h;
+		struct kshm_nlbench_run run;
+	} req = {
+		.h = {
+			.nlmsg_len = NLMSG_LENGTH(sizeof(struct kshm_nlbench_run)),
+			.nlmsg_type = KSHM_NLBENCH_MSG_RUN,
+			.nlmsg_flags = NLM_F_REQUEST,
+			.nlmsg_seq = 1,
+		},
+		.run = { .count = count, .size = size },
+	};
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 10 };
+	int fd, rcvbuf = 1 << 20;	/* the ring's data size */
+	size_t buflen = NLMSG_SPACE(size) + 4096;
+	struct nlmsghdr *nlh;
+	uint64_t seq = 0;
+	double t0, t;
+	ssize_t n;
+	void *buf;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, KSHM_NLBENCH_PROTO);
+	if (fd < 0)
+		die("netlink: socket(protocol %d): %s (is kshm_nlbench loaded?)",
+		    KSHM_NLBENCH_PROTO, strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)))
+		die("netlink: SO_RCVBUF: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		die("netlink: SO_RCVTIMEO: %s", strerror(errno));
+	buf = malloc(buflen);
+	if (!buf)
+		die("out of memory");
+	t0 = now();
+	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0)
+		die("netlink: send the request: %s", strerror(errno));
+	for (;;) {
+		n = recv(fd, buf, buflen, 0);
+		if (n < 0)
+			die("netlink: recv after %llu records: %s",
+			    (unsigned long long)seq, strerror(errno));
+		nlh = buf;
+		if (n < (ssize_t)sizeof(*nlh) || !NLMSG_OK(nlh, (size_t)n))
+			die("netlink: a short message (%zd bytes)", n);
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+			die("netlink: the request failed: %s", strerror(-e->error));
+		}
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			break;
+		check_record("netlink", NLMSG_DATA(nlh),
+			     nlh->nlmsg_len - NLMSG_LENGTH(0), size, seq);
+		seq++;
+	}
+	t = now() - t0;
+	{
+		struct kshm_nlbench_done *d = NLMSG_DATA(nlh);
+
+		if (seq != count || d->sent != count || d->error)
+			die("netlink: %llu records of %llu, the module sent %llu, error %d",
+			    (unsigned long long)seq, (unsigned long long)count,
+			    (unsigned long long)d->sent, d->error);
+	}
+	res->rate = count / t;
+	free(buf);
+	close(fd);
+}
+
+static void bench_read(uint32_t size, uint64_t count, struct result *res)
+{
+	uint64_t seq = 0;
+	char cmd[64];
+	double t0, t;
+	ssize_t n;
+	void *buf;
+	int fd;
+
+	fd = open(FIFO_DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die("%s: %s (is kshm_fifobench loaded?)", FIFO_DEV, strerror(errno));
+	buf = malloc(size);
+	if (!buf)
+		die("out of memory");
+	snprintf(cmd, sizeof(cmd), "%llu %u", (unsigned long long)count, size);
+	t0 = now();
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		die("%s: write \"%s\": %s", FIFO_DEV, cmd, strerror(errno));
+	for (seq = 0; seq < count; seq++) {
+		n = read(fd, buf, size);
+		if (n < 0)
+			die("read: record %llu: %s", (unsigned long long)seq,
+			    strerror(errno));
+		if (n == 0)
+			die("read: end after %llu records of %llu",
+			    (unsigned long long)seq, (unsigned long long)count);
+		check_record("read", buf, n, size, seq);
+	}
+	t = now() - t0;
+	n = read(fd, buf, size);
+	if (n != 0)
+		die("read: more than %llu records (%zd)", (unsigned long long)count, n);
+	res->rate = count / t;
+	free(buf);
+	close(fd);
+}
+
+static void echo_open(struct ring *in, struct ring *out)
+{
+	ring_open(in, "echo-in", true);
+	ring_open(out, "echo-out", false);
+}
+
+static void echo_close(struct ring *in, struct ring *out)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct ring *r[2] = { in, out };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		munmap(r[i]->data, 2 * r[i]->size);
+		munmap(r[i]->ctrl, page);
+		close(r[i]->fd);
+	}
+}
+
+/* One record in flight: produce, wait for it to come back, check it. */
+static void bench_echo_rtt(uint32_t size, uint64_t count, struct result *res)
+{
+	const struct kshm_rec_hdr *h;
+	struct ring in, out;
+	uint64_t seq, w0;
+	double t0, t;
+	void *p;
+
+	echo_open(&in, &out);
+	w0 = ring_sysfs(&out, "ring_wakeups");
+	t0 = now();
+	for (seq = 0; seq < count; seq++) {
+		p = ring_reserve(&in, size);
+		if (!p)
+			die("echo-rtt: echo-in is full with one record in flight");
+		kshm_gen_fill(p, size, seq);
+		ring_commit(&in, p);
+		while (!(h = ring_peek(&out))) {
+			ring_wait(&out, 1000);
+			timeout_check(t0, "echo-rtt", seq);
+		}
+		check_record("echo-rtt", h + 1, h->len, size, seq);
+		ring_release(&out, h);
+	}
+	t = now() - t0;
+	res->rate = count / t;
+	res->wakeups = ring_sysfs(&out, "ring_wakeups") - w0 + in.notifies;
+	echo_close(&in, &out);
+}
+
+/* Records in flight both ways, at most half of echo-out's ring. */
+static void bench_echo_stream(uint32_t size, uint64_t count, struct result *res)
+{
+	uint64_t produced = 0, consumed = 0, window, w0;
+	const struct kshm_rec_hdr *h;
+	struct ring in, out;
+	bool progress;
+	double t0, t;
+	void *p;
+
+	echo_open(&in, &out);
+	window = out.size / 2 / rec_total(size);
+	if (window > in.size / rec_total(size))
+		window = in.size / rec_total(size);
+	if (!window)
+		die("echo-stream: %u bytes do not fit the rings", size);
+	w0 = ring_sysfs(&out, "ring_wakeups");
+	t0 = now();
+	while (consumed < count) {
+		progress = false;
+		while (produced < count && produced - consumed < window) {
+			p = ring_reserve(&in, size);
+			if (!p)
+				break;
+			kshm_gen_fill(p, size, produced);
+			ring_commit(&in, p);
+			produced++;
+			progress = true;
+		}
+		while ((h = ring_peek(&out))) {
+			check_record("echo-stream", h + 1, h->len, size, consumed);
+			ring_release(&out, h);
+			consumed++;
+			progress = true;
+		}
+		if (!progress) {
+			ring_wait(&out, 1000);
+			timeout_check(t0, "echo-stream", consumed);
+		}
+	}
+	t = now() - t0;
+	res->rate = count / t;
+	res->wakeups = ring_sysfs(&out, "ring_wakeups") - w0 + in.notifies;
+	echo_close(&in, &out);
+}
+
+static void run_one(enum method m, uint32_t size, uint64_t count,
+		    struct result *best)
+{
+	struct result res;
+	int i;
+
+	for (i = 0; i < runs; i++) {
+		memset(&res, 0, sizeof(res));
+		switch (m) {
+		case RING_BUSY:
+		case RING_POLL:
+			bench_ring(size, count, m == RING_BUSY, &res);
+			break;
+		case NETLINK:
+			bench_netlink(size, count, &res);
+			break;
+		case READ:
+			bench_read(size, count, &res);
+			break;
+		case ECHO_RTT:
+			bench_echo_rtt(size, count / 10 ? count / 10 : 1, &res);
+			break;
+		case ECHO_STREAM:
+			bench_echo_stream(size, count, &res);
+			break;
+		default:
+			die("no method %d", m);
+		}
+		if (!best->done || res.rate > best->rate) {
+			*best = res;
+			best->done = true;
+		}
+	}
+}
+
+static int parse_list(const char *arg, unsigned long long *v, int max)
+{
+	char *copy = strdup(arg), *tok, *save = NULL, *end;
+	int n = 0;
+
+	if (!copy)
+		die("out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			die("at most %d values: %s", max, arg);
+		v[n] = strtoull(tok, &end, 0);
+		if (*end || !v[n])
+			die("not a positive number: %s", tok);
+		n++;
+	}
+	free(copy);
+	return n;
+}
+
+static double ratio(const struct result *a, const struct result *b)
+{
+	return a->done && b->done && b->rate > 0 ? a->rate / b->rate : 0;
+}
+
+static void print_tables(bool *want, unsigned long long *sizes, int nsizes,
+			 struct result res[][MAX_SIZES])
+{
+	int m, i;
+
+	printf("| method | record | records/s | MB/s | wake-ups | ring full, retried |\n");
+	printf("|---|---|---|---|---|---|\n");
+	for (m = RING_BUSY; m <= READ; m++) {
+		for (i = 0; want[m] && i < nsizes; i++) {
+			const struct result *r = &res[m][i];
+
+			printf("| %s | %llu B | %.0f | %.1f |", method_names[m],
+			       sizes[i], r->rate, r->rate * sizes[i] / 1e6);
+			if (m <= RING_POLL)
+				printf(" %llu | %llu |\n",
+				       (unsigned long long)r->wakeups,
+				       (unsigned long long)r->full);
+			else
+				printf(" - | - |\n");
+		}
+	}
+	printf("\n| record | ring-busy / netlink | ring-poll / netlink | ring-busy / read | ring-poll / read |\n");
+	printf("|---|---|---|---|---|\n");
+	for (i = 0; i < nsizes; i++)
+		printf("| %llu B | %.1fx | %.1fx | %.1fx | %.1fx |\n", sizes[i],
+		       ratio(&res[RING_BUSY][i], &res[NETLINK][i]),
+		       ratio(&res[RING_POLL][i], &res[NETLINK][i]),
+		       ratio(&res[RING_BUSY][i], &res[READ][i]),
+		       ratio(&res[RING_POLL][i], &res[READ][i]));
+	if (want[ECHO_RTT] || want[ECHO_STREAM]) {
+		printf("\n| record | echo round trips/s | echo streamed records/s | streamed MB/s each way |\n");
+		printf("|---|---|---|---|\n");
+		for (i = 0; i < nsizes; i++)
+			printf("| %llu B | %.0f | %.0f | %.1f |\n", sizes[i],
+			       res[ECHO_RTT][i].rate, res[ECHO_STREAM][i].rate,
+			       res[ECHO_STREAM][i].rate * sizes[i] / 1e6);
+	}
+	printf("\n");
+	for (m = 0; m < NR_METHODS; m++)
+		for (i = 0; want[m] && i < nsizes; i++)
+			printf("KSHM-BENCH %s %llu %.0f %.2f\n", method_names[m],
+			       sizes[i], res[m][i].rate,
+			       res[m][i].rate * sizes[i] / 1e6);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long sizes[MAX_SIZES] = { 64, 1024, 16384 };
+	unsigned long long counts[MAX_SIZES] = { 1000000, 500000, 50000 };
+	static struct result res[NR_METHODS][MAX_SIZES];
+	int nsizes = 3, ncounts = 3, opt, m, i;
+	bool want[NR_METHODS] = { false }, any = false;
+
+	while ((opt = getopt(argc, argv, "r:s:n:h")) != -1) {
+		switch (opt) {
+		case 'r':
+			runs = atoi(optarg);
+			if (runs < 1)
+				die("-r: at least 1 run");
+			break;
+		case 's':
+			nsizes = parse_list(optarg, sizes, MAX_SIZES);
+			break;
+		case 'n':
+			ncounts = parse_list(optarg, counts, MAX_SIZES);
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-r RUNS] [-s SIZE,...] [-n COUNT,...] [METHOD...]\nmethods:", argv[0]);
+			for (m = 0; m < NR_METHODS; m++)
+				fprintf(stderr, " %s", method_names[m]);
+			fputc('\n', stderr);
+			return 2;
+		}
+	}
+	if (ncounts != nsizes && ncounts != 1)
+		die("-n: one count, or one per size");
+	for (i = ncounts; i < nsizes; i++)
+		counts[i] = counts[0];
+	for (i = 0; i < nsizes; i++)
+		if (sizes[i] > KSHM_NLBENCH_MAX_SIZE)
+			die("-s: at most %d bytes", KSHM_NLBENCH_MAX_SIZE);
+	for (; optind < argc; optind++) {
+		for (m = 0; m < NR_METHODS; m++)
+			if (!strcmp(argv[optind], method_names[m]))
+				break;
+		if (m == NR_METHODS)
+			die("no method %s", argv[optind]);
+		want[m] = any = true;
+	}
+	if (!any)
+		for (m = 0; m < NR_METHODS; m++)
+			want[m] = true;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < nsizes; i++) {
+		for (m = 0; m < NR_METHODS; m++) {
+			if (!want[m])
+				continue;
+			run_one(m, sizes[i], counts[i], &res[m][i]);
+			fprintf(stderr, "ring-bench: %-11s %6llu B: %10.0f /s\n",
+				method_names[m], sizes[i], res[m][i].rate);
+		}
+	}
+	printf("\n");
+	print_tables(want, sizes, nsizes, res);
+	return 0;
+}
