@@ -8,8 +8,6 @@
 
 #include <linux/err.h>
 #include <linux/kshm.h>
-#include <linux/mm.h>
-#include <linux/sizes.h>
 #include <linux/string.h>
 
 /**
@@ -35,8 +33,10 @@ static inline int kshm_client_backing(const char *name)
  * @flags: KSHM_RING_K2U or KSHM_RING_U2K
  * @regionp: set to the region, which the caller ends with kshm_destroy()
  *
- * The region is exactly the control page and the data pages. It pins the
- * calling module while user space holds the node open or mapped.
+ * The region is exactly the control page and the data pages, and its
+ * ring is in place before the node appears, so no process can map it
+ * first. It pins the calling module while user space holds the node open
+ * or mapped.
  *
  * Return: the ring, or an ERR_PTR() (-EINVAL, -EEXIST, -ENOSPC, -ENOMEM).
  */
@@ -47,24 +47,15 @@ static inline struct kshm_ring *kshm_client_ring(const char *name,
 						 struct kshm_region **regionp)
 {
 	struct kshm_region *region;
-	struct kshm_ring *ring;
 	int b = kshm_client_backing(backing);
 
 	if (b < 0)
 		return ERR_PTR(b);
-	if (ring_size < PAGE_SIZE || ring_size > SZ_1G)
-		return ERR_PTR(-EINVAL);
-	region = kshm_create(name, ring_size + PAGE_SIZE,
-			     ring_size + PAGE_SIZE, b);
+	region = kshm_create_ring(name, ring_size, flags, b);
 	if (IS_ERR(region))
 		return ERR_CAST(region);
-	ring = kshm_ring_setup(region, ring_size, flags);
-	if (IS_ERR(ring)) {
-		kshm_destroy(region);
-		return ring;
-	}
 	*regionp = region;
-	return ring;
+	return kshm_region_ring(region);
 }
 
 #endif /* _KSHM_CLIENT_H */
