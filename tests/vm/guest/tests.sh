@@ -49,5 +49,6 @@ echo "KSHM-GROUP leaks"
 leak_fill_cycle pages
 leak_fill_cycle vmalloc
 . /partial-load.sh
+. /kapi.sh
 . /ring-clients.sh
 . /params.sh
