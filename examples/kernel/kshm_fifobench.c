@@ -14,7 +14,8 @@
  *
  * The thread sleeps while the fifo has no room and the reader wakes it,
  * and the other way round, each side calling wake_up() only when the
- * other sleeps. One reader at a time (a mutex). Example:
+ * other sleeps. One reader at a time (a mutex). cpu= binds the thread
+ * to one CPU. Example:
  *	exec 3<>/dev/kshm_fifobench; echo "10 64" >&3; od -A d -t x8 <&3
  */
 #include <linux/fs.h>
@@ -33,6 +34,7 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "kshm_bench.h"
 #include "kshm_gen.h"
 
 #define KSHM_FIFOBENCH_MAX_SIZE	65535	/* a record kfifo's 2-byte length */
@@ -40,6 +42,10 @@
 static ulong fifo_size = SZ_1M;
 module_param(fifo_size, ulong, 0444);
 MODULE_PARM_DESC(fifo_size, "fifo bytes, a power of two (default 1 MiB, as the ring)");
+
+static int cpu = -1;
+module_param(cpu, int, 0644);
+MODULE_PARM_DESC(cpu, "run the thread on this CPU (default -1: anywhere)");
 
 enum kshm_fifobench_state { KSHM_FIFOBENCH_IDLE, KSHM_FIFOBENCH_RUNNING };
 
@@ -121,7 +127,8 @@ static int kshm_fifobench_start(u64 count, u32 size)
 	kshm_fifobench_count = count;
 	kshm_fifobench_size = size;
 	kshm_fifobench_state = KSHM_FIFOBENCH_RUNNING;
-	task = kthread_run(kshm_fifobench_thread, NULL, "kshm_fifobench");
+	task = kshm_bench_thread(kshm_fifobench_thread, "kshm_fifobench",
+				 READ_ONCE(cpu));
 	if (IS_ERR(task)) {
 		kshm_fifobench_state = KSHM_FIFOBENCH_IDLE;
 		err = PTR_ERR(task);

@@ -21,7 +21,8 @@
  *		  attempts retried (wait mode), the run's duration and its
  *		  error (0, -EIO for a broken ring, -ETIMEDOUT, -EINTR).
  *
- * The end of a run is also logged (pr_info). Example:
+ * The end of a run is also logged (pr_info). cpu= binds the thread of
+ * the runs that follow to one CPU (kshm_bench.h). Example:
  *	echo "1000 64" >/sys/module/kshm_gen/parameters/run
  *	cat /sys/module/kshm_gen/parameters/status
  */
@@ -38,6 +39,7 @@
 #include <linux/timekeeping.h>
 
 #include "kshm_client.h"
+#include "kshm_bench.h"
 #include "kshm_gen.h"
 
 static char *backing = "pages";
@@ -51,6 +53,10 @@ MODULE_PARM_DESC(ring_size, "ring data bytes, a power of two (default 1 MiB)");
 static uint wait_ms = 5000;
 module_param(wait_ms, uint, 0644);
 MODULE_PARM_DESC(wait_ms, "wait mode: give up after this long without room (default 5000)");
+
+static int cpu = -1;
+module_param(cpu, int, 0644);
+MODULE_PARM_DESC(cpu, "run the thread on this CPU (default -1: anywhere)");
 
 enum kshm_gen_state { KSHM_GEN_IDLE, KSHM_GEN_RUNNING, KSHM_GEN_DONE };
 
@@ -185,7 +191,7 @@ static int kshm_gen_start(u64 count, u32 size, bool wait)
 		.wait = wait,
 		.state = KSHM_GEN_RUNNING,
 	};
-	task = kthread_run(kshm_gen_thread, NULL, "kshm_gen");
+	task = kshm_bench_thread(kshm_gen_thread, "kshm_gen", READ_ONCE(cpu));
 	if (IS_ERR(task)) {
 		kshm_gen_last.state = KSHM_GEN_IDLE;
 		err = PTR_ERR(task);

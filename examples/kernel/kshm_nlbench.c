@@ -10,7 +10,7 @@
  *
  * One run at a time (a second request gets EBUSY), from a process with
  * CAP_NET_ADMIN. The thread fills each message in place, so the one copy
- * is the receiver's recv().
+ * is the receiver's recv(). cpu= binds the thread to one CPU.
  */
 #include <linux/capability.h>
 #include <linux/jiffies.h>
@@ -26,12 +26,17 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "kshm_bench.h"
 #include "kshm_gen.h"
 #include "kshm_nlbench.h"
 
 static int proto = KSHM_NLBENCH_PROTO;
 module_param(proto, int, 0444);
 MODULE_PARM_DESC(proto, "netlink protocol number (default 31, unused by the kernel)");
+
+static int cpu = -1;
+module_param(cpu, int, 0644);
+MODULE_PARM_DESC(cpu, "run the thread on this CPU (default -1: anywhere)");
 
 struct kshm_nlbench_run_state {
 	u32 portid;
@@ -150,7 +155,8 @@ static int kshm_nlbench_start(u32 portid, u64 count, u32 size)
 		.size = size,
 		.running = true,
 	};
-	task = kthread_run(kshm_nlbench_thread, NULL, "kshm_nlbench");
+	task = kshm_bench_thread(kshm_nlbench_thread, "kshm_nlbench",
+				 READ_ONCE(cpu));
 	if (IS_ERR(task)) {
 		kshm_nlbench_run.running = false;
 		err = PTR_ERR(task);
