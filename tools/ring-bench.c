@@ -30,9 +30,17 @@
  * (ring_wakeups in sysfs) and the refused attempts (ring full, retried).
  * Each figure is the best of RUNS runs.
  *
- * Usage: ring-bench [-r RUNS] [-s SIZE,...] [-n COUNT,...] [METHOD...]
+ * The producer threads are bound to one CPU (the modules' cpu= parameter)
+ * and ring-bench to another, the same for every method, so that the
+ * scheduler's placement does not decide a run: a consumer that spins on
+ * the CPU its producer needs would measure the time slice, not the ring.
+ *
+ * Usage: ring-bench [-r RUNS] [-s SIZE,...] [-n COUNT,...] [-P CPU] [-C CPU]
+ *		     [METHOD...]
  *   -s  record sizes (default 64,1024,16384); -n  records per size
- *   (default 1000000,500000,50000; echo-rtt moves a tenth)
+ *   (default 1000000,500000,50000; echo-rtt moves a tenth); -P, -C  the
+ *   producers' CPU and ring-bench's (default 0 and 1 with two CPUs or
+ *   more; -1: anywhere)
  * Prints Markdown tables, then one "KSHM-BENCH method size records/s
  * MB/s" line per figure for tools/ring-bench-plot.
  */
@@ -40,6 +48,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -84,6 +93,10 @@ struct ring {
 	uint64_t pos;		/* our side's position: consumer or producer */
 	uint64_t notifies;	/* producer: KSHM_IOC_RING_NOTIFY calls */
 	char name[32];
+};
+
+static const char *const producer_modules[] = {
+	"kshm_gen", "kshm_nlbench", "kshm_fifobench",
 };
 
 static int runs = 3;
@@ -614,6 +627,28 @@ static int parse_list(const char *arg, unsigned long long *v, int max)
 	return n;
 }
 
+/* Bind the modules' producer threads to @prod, and ourselves to @cons. */
+static void place(int prod, int cons)
+{
+	char path[96], val[16];
+	cpu_set_t set;
+	size_t i;
+
+	snprintf(val, sizeof(val), "%d", prod);
+	for (i = 0; i < sizeof(producer_modules) / sizeof(producer_modules[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s/parameters/cpu",
+			 producer_modules[i]);
+		if (!access(path, F_OK))
+			write_file(path, val);
+	}
+	if (cons < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cons, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("-C %d: %s", cons, strerror(errno));
+}
+
 static double ratio(const struct result *a, const struct result *b)
 {
 	return a->done && b->done && b->rate > 0 ? a->rate / b->rate : 0;
@@ -669,11 +704,19 @@ int main(int argc, char **argv)
 	unsigned long long sizes[MAX_SIZES] = { 64, 1024, 16384 };
 	unsigned long long counts[MAX_SIZES] = { 1000000, 500000, 50000 };
 	static struct result res[NR_METHODS][MAX_SIZES];
-	int nsizes = 3, ncounts = 3, opt, m, i;
+	int nsizes = 3, ncounts = 3, opt, m, i, prod = 0, cons = 1;
 	bool want[NR_METHODS] = { false }, any = false;
 
-	while ((opt = getopt(argc, argv, "r:s:n:h")) != -1) {
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		prod = cons = -1;
+	while ((opt = getopt(argc, argv, "r:s:n:P:C:h")) != -1) {
 		switch (opt) {
+		case 'P':
+			prod = atoi(optarg);
+			break;
+		case 'C':
+			cons = atoi(optarg);
+			break;
 		case 'r':
 			runs = atoi(optarg);
 			if (runs < 1)
@@ -686,7 +729,7 @@ int main(int argc, char **argv)
 			ncounts = parse_list(optarg, counts, MAX_SIZES);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-r RUNS] [-s SIZE,...] [-n COUNT,...] [METHOD...]\nmethods:", argv[0]);
+			fprintf(stderr, "usage: %s [-r RUNS] [-s SIZE,...] [-n COUNT,...] [-P CPU] [-C CPU] [METHOD...]\nmethods:", argv[0]);
 			for (m = 0; m < NR_METHODS; m++)
 				fprintf(stderr, " %s", method_names[m]);
 			fputc('\n', stderr);
@@ -713,6 +756,9 @@ int main(int argc, char **argv)
 			want[m] = true;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	place(prod, cons);
+	printf("ring-bench: best of %d runs; producer threads on CPU %d, consumer on CPU %d (-1: anywhere)\n",
+	       runs, prod, cons);
 	for (i = 0; i < nsizes; i++) {
 		for (m = 0; m < NR_METHODS; m++) {
 			if (!want[m])
