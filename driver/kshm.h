@@ -168,6 +168,7 @@ ssize_t kshm_region_copy(struct kshm_region *r, loff_t *ppos,
 
 /* kshm_ring.c: a ring laid over a region (the rest: <linux/kshm.h>) */
 bool kshm_ring_is_k2u(struct kshm_ring *ring);
+bool kshm_ring_args_ok(u64 size, u32 flags);
 void kshm_ring_free(struct kshm_ring *ring);
 int kshm_ring_mmap(struct kshm_region *r, struct vm_area_struct *vma);
 __poll_t kshm_ring_poll(struct kshm_ring *ring, struct file *file,

@@ -237,7 +237,8 @@ struct kshm_region *kshm_node_create(const struct kshm_node_args *a)
 	args.max_size = a->max_size ? round_down(a->max_size, PAGE_SIZE) :
 				      (u64)npages << PAGE_SHIFT;
 	/* Every EINVAL before any ENOSPC or EEXIST. */
-	if (kshm_size_to_pages(args.max_size, &max_pages) || npages > max_pages)
+	if (kshm_size_to_pages(args.max_size, &max_pages) || npages > max_pages ||
+	    (a->ring_flags && !kshm_ring_args_ok(a->ring_size, a->ring_flags)))
 		return ERR_PTR(-EINVAL);
 	snprintf(node_name, sizeof(node_name), "kshm-%s", a->name);
 

@@ -150,6 +150,21 @@ static void kshm_ring_wake_producer(struct kshm_ring *ring)
 }
 
 /**
+ * kshm_ring_args_ok() - could a ring of this size and these flags exist?
+ * @size: data bytes
+ * @flags: KSHM_RING_K2U or KSHM_RING_U2K
+ *
+ * Return: true if kshm_ring_setup() would not refuse them with -EINVAL
+ * for themselves (the region's max_size aside).
+ */
+bool kshm_ring_args_ok(u64 size, u32 flags)
+{
+	return (flags == KSHM_RING_K2U || flags == KSHM_RING_U2K) &&
+	       size >= PAGE_SIZE && is_power_of_2(size) &&
+	       size <= KSHM_MAX_SIZE_LIMIT;
+}
+
+/**
  * kshm_ring_setup() - lay a ring over a region
  * @r: the region: not mapped, by user space or the kernel, and no ring yet
  * @size: data bytes, a power of two, at least PAGE_SIZE; the region is
@@ -170,9 +185,7 @@ struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 	void *vaddr;
 	int ret;
 
-	if ((flags != KSHM_RING_K2U && flags != KSHM_RING_U2K) ||
-	    size < PAGE_SIZE || !is_power_of_2(size) ||
-	    size > KSHM_MAX_SIZE_LIMIT)
+	if (!kshm_ring_args_ok(size, flags))
 		return ERR_PTR(-EINVAL);
 	n = size >> PAGE_SHIFT;
 
@@ -209,7 +222,8 @@ struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 		goto err_unlock;
 	}
 	ret = -ENOMEM;
-	vpages = kvmalloc_array(1 + 2 * n, sizeof(*vpages), GFP_KERNEL);
+	vpages = kvmalloc_array(1 + 2 * n, sizeof(*vpages),
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!vpages)
 		goto err_unpin_pages;
 	vpages[0] = ring->pages[0];
@@ -234,7 +248,8 @@ struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 	 * space writing its own ring; the kernel checks all it reads there.
 	 */
 	r->generation++;
-	WRITE_ONCE(r->ring, ring);
+	/* Lockless readers (poll, sysfs, write) see a ring set up in full. */
+	smp_store_release(&r->ring, ring);
 	up_write(&r->lock);
 	return ring;
 
@@ -264,8 +279,9 @@ bool kshm_ring_is_k2u(struct kshm_ring *ring)
  */
 void kshm_ring_free(struct kshm_ring *ring)
 {
-	irq_work_sync(&ring->wake_work);
+	/* The consumer can break the ring, which queues the irq_work. */
 	cancel_work_sync(&ring->consume_work);
+	irq_work_sync(&ring->wake_work);
 	vunmap(ring->ctrl);
 	kshm_region_unpin_pages(ring->pages, 1 + ring->nr_data);
 	kfree(ring);
@@ -314,8 +330,12 @@ void *kshm_ring_reserve(struct kshm_ring *ring, u32 len)
 	hdr = kshm_ring_hdr(ring, ring->prod);
 	WRITE_ONCE(hdr->len, len);
 	WRITE_ONCE(hdr->flags, KSHM_REC_BUSY);
-	WRITE_ONCE(ring->prod, ring->prod + total);
-	/* The busy header is seen before the position that covers it. */
+	/*
+	 * The busy header is seen before the position that covers it, by
+	 * poll() (ring->prod) and by the user consumer (ctrl->producer).
+	 */
+	smp_store_release(&ring->prod, ring->prod + total);
+	/* The same, for the user consumer. */
 	smp_store_release(&ring->ctrl->producer, ring->prod);
 	ret = hdr + 1;
 out_unlock:
@@ -415,17 +435,28 @@ static int kshm_ring_next(struct kshm_ring *ring, struct kshm_rec_hdr **hdr,
 	return 1;
 }
 
+/*
+ * Records one run of the consumer takes before it queues itself again, so
+ * that a producer that never stops cannot hold a worker for good.
+ */
+#define KSHM_CONSUME_BATCH	256
+
 /* U2K: consume until there is nothing, or the consumer says stop. */
 static void kshm_ring_consume_work(struct work_struct *work)
 {
 	struct kshm_ring *ring = container_of(work, struct kshm_ring,
 					      consume_work);
+	unsigned int budget = KSHM_CONSUME_BATCH;
 	struct kshm_rec_hdr *hdr;
 	u32 len, flags;
 	int ret;
 
 	mutex_lock(&ring->consumer_lock);
 	while (ring->consume && !ring->broken) {
+		if (!budget--) {
+			queue_work(system_unbound_wq, &ring->consume_work);
+			break;
+		}
 		ret = kshm_ring_next(ring, &hdr, &len, &flags);
 		if (!ret) {
 			/* About to sleep: say so, then look once more. */
@@ -444,8 +475,12 @@ static void kshm_ring_consume_work(struct work_struct *work)
 		if (!(flags & KSHM_REC_DISCARD) &&
 		    ring->consume(ring->consume_ctx, hdr + 1, len) == -EAGAIN)
 			break;
-		WRITE_ONCE(ring->cons, ring->cons + kshm_rec_total(len));
-		/* The record is read before its room is given back. */
+		/*
+		 * The record is read before its room is given back, to
+		 * poll() (ring->cons) and to the user producer (ctrl).
+		 */
+		smp_store_release(&ring->cons, ring->cons + kshm_rec_total(len));
+		/* The same, for the user producer. */
 		smp_store_release(&ring->ctrl->consumer, ring->cons);
 		/* Pairs with the barrier in poll() after producer_waiting. */
 		smp_mb();
@@ -483,7 +518,7 @@ int kshm_ring_set_consumer(struct kshm_ring *ring, kshm_ring_consume_t fn,
 	}
 	mutex_unlock(&ring->consumer_lock);
 	if (!ret)
-		queue_work(system_wq, &ring->consume_work);
+		queue_work(system_unbound_wq, &ring->consume_work);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(kshm_ring_set_consumer);
@@ -517,7 +552,7 @@ EXPORT_SYMBOL_GPL(kshm_ring_clear_consumer);
 void kshm_ring_kick(struct kshm_ring *ring)
 {
 	if (ring->flags & KSHM_RING_U2K)
-		queue_work(system_wq, &ring->consume_work);
+		queue_work(system_unbound_wq, &ring->consume_work);
 }
 EXPORT_SYMBOL_GPL(kshm_ring_kick);
 
@@ -534,7 +569,7 @@ int kshm_ring_notify(struct kshm_ring *ring)
 	if (READ_ONCE(ring->broken))
 		return -EIO;
 	atomic64_inc(&ring->wakeups);
-	queue_work(system_wq, &ring->consume_work);
+	queue_work(system_unbound_wq, &ring->consume_work);
 	return 0;
 }
 
@@ -552,35 +587,50 @@ struct kshm_ring *kshm_region_ring(struct kshm_region *r)
 }
 EXPORT_SYMBOL_GPL(kshm_region_ring);
 
-/* K2U: is a committed record waiting at the consumer's position? */
+/*
+ * K2U: is a committed record waiting at the consumer's position? Under
+ * the producers' lock, so that the consumer position is checked against
+ * a producer position and a last-seen one that do not move meanwhile.
+ */
 static bool kshm_ring_readable(struct kshm_ring *ring)
 {
-	/* Pairs with the consumer's release: it is done with what is before. */
-	u64 cons = smp_load_acquire(&ring->ctrl->consumer);
-	u64 prod = READ_ONCE(ring->prod);
+	unsigned long irqflags;
+	u64 cons, prod;
+	bool ok;
 
-	if (!kshm_ring_pos_ok(ring, cons, prod) || cons < READ_ONCE(ring->cons)) {
+	raw_spin_lock_irqsave(&ring->lock, irqflags);
+	/* Pairs with the consumer's release: it is done with what is before. */
+	cons = smp_load_acquire(&ring->ctrl->consumer);
+	prod = ring->prod;
+	ok = kshm_ring_pos_ok(ring, cons, prod) && cons >= ring->cons;
+	if (ok)
+		WRITE_ONCE(ring->cons, cons);
+	else
 		kshm_ring_break(ring);
-		return false;
-	}
-	if (cons == prod)
+	raw_spin_unlock_irqrestore(&ring->lock, irqflags);
+	if (!ok || cons == prod)
 		return false;
 	/* Pairs with the commit's release of the header flags. */
 	return !(smp_load_acquire(&kshm_ring_hdr(ring, cons)->flags) &
 		 KSHM_REC_BUSY);
 }
 
-/* U2K: is there room for the record the user producer waits to make? */
+/*
+ * U2K: is there room for the record the user producer waits to make?
+ * The kernel consumer's position first: it never passes a producer
+ * position read after it. A position that makes no sense says "room":
+ * the consumer, which runs alone, is the one to find it and break the
+ * ring; poll() must not break one that a race only made look wrong.
+ */
 static bool kshm_ring_writable(struct kshm_ring *ring)
 {
+	/* Pairs with the consumer's release of its own position. */
+	u64 cons = smp_load_acquire(&ring->cons);
 	/* Pairs with the user producer's release of its position. */
 	u64 prod = smp_load_acquire(&ring->ctrl->producer);
-	u64 cons = READ_ONCE(ring->cons);
 
-	if (!kshm_ring_pos_ok(ring, cons, prod)) {
-		kshm_ring_break(ring);
-		return false;
-	}
+	if (!kshm_ring_pos_ok(ring, cons, prod))
+		return true;
 	return ring->size - (prod - cons) >= kshm_ring_wanted(ring);
 }
 
@@ -592,9 +642,10 @@ static bool kshm_ring_writable(struct kshm_ring *ring)
  *
  * Says the caller is about to sleep (consumer_waiting for K2U,
  * producer_waiting for U2K) before it looks, so that the other side wakes
- * it; a caller that finds work clears the flag again. A U2K producer may
- * set producer_waiting to the bytes of the record it wants to make
- * before it polls; it is then woken for that much room, not less.
+ * it; only the side that wakes clears the flag, so a poll that finds work
+ * costs at most one spare wake-up later. A U2K producer may set
+ * producer_waiting to the bytes of the record it wants to make before it
+ * polls; it is then woken for that much room, not less.
  *
  * Return: EPOLLIN when a K2U record waits, EPOLLOUT when a U2K ring has
  * room, EPOLLERR once the ring is broken.
@@ -610,9 +661,13 @@ __poll_t kshm_ring_poll(struct kshm_ring *ring, struct file *file,
 	poll_wait(file, &ring->wq, wait);
 	if (READ_ONCE(ring->broken))
 		return EPOLLERR;
-	/* A U2K producer may have said how much room it waits for. */
-	if (!READ_ONCE(*waiting))
-		WRITE_ONCE(*waiting, k2u ? 1 : KSHM_REC_ALIGN);
+	/*
+	 * Always stored, never cleared here: another poller may be asleep
+	 * on the same flag, and only the side that wakes may clear it. A
+	 * U2K producer may have stored how much room it waits for.
+	 */
+	WRITE_ONCE(*waiting,
+		   k2u ? 1 : max_t(u32, READ_ONCE(*waiting), KSHM_REC_ALIGN));
 	/* Flag, then look: pairs with the other side's barrier. */
 	smp_mb();
 	ready = k2u ? kshm_ring_readable(ring) : kshm_ring_writable(ring);
@@ -620,7 +675,6 @@ __poll_t kshm_ring_poll(struct kshm_ring *ring, struct file *file,
 		return EPOLLERR;
 	if (!ready)
 		return 0;
-	WRITE_ONCE(*waiting, 0);
 	return k2u ? EPOLLIN | EPOLLRDNORM : EPOLLOUT | EPOLLWRNORM;
 }
 

@@ -75,6 +75,12 @@ int kshm_ring_output(struct kshm_ring *ring, const void *data, u32 len);
  * after kshm_ring_kick(); anything else releases the record and goes on.
  */
 typedef int (*kshm_ring_consume_t)(void *ctx, const void *data, u32 len);
+/*
+ * A consumer set on a region's ring must be cleared before the module
+ * that set it goes: kshm_destroy() does it for regions from
+ * kshm_create*(); a client of kshm_get_index() calls
+ * kshm_ring_clear_consumer() before kshm_put().
+ */
 int kshm_ring_set_consumer(struct kshm_ring *ring, kshm_ring_consume_t fn,
 			   void *ctx);
 void kshm_ring_clear_consumer(struct kshm_ring *ring);
