@@ -36,11 +36,13 @@
  * the CPU its producer needs would measure the time slice, not the ring.
  *
  * Usage: ring-bench [-r RUNS] [-s SIZE,...] [-n COUNT,...] [-P CPU] [-C CPU]
- *		     [METHOD...]
+ *		     [-b BYTES] [METHOD...]
  *   -s  record sizes (default 64,1024,16384); -n  records per size
  *   (default 1000000,500000,50000; echo-rtt moves a tenth); -P, -C  the
  *   producers' CPU and ring-bench's (default 0 and 1 with two CPUs or
- *   more; -1: anywhere)
+ *   more; -1: anywhere); -b  the ring consumers publish their position
+ *   once BYTES are consumed, or when they catch up (default 0: after every
+ *   record)
  * Prints Markdown tables, then one "KSHM-BENCH method size records/s
  * MB/s" line per figure for tools/ring-bench-plot.
  */
@@ -91,6 +93,7 @@ struct ring {
 	unsigned char *data;
 	uint64_t size;
 	uint64_t pos;		/* our side's position: consumer or producer */
+	uint64_t published;	/* consumer: the position last published */
 	uint64_t notifies;	/* producer: KSHM_IOC_RING_NOTIFY calls */
 	char name[32];
 };
@@ -100,6 +103,7 @@ static const char *const producer_modules[] = {
 };
 
 static int runs = 3;
+static uint64_t release_batch;	/* -b: consumer publishes after this many bytes */
 
 static void die(const char *fmt, ...)
 {
@@ -197,6 +201,16 @@ static void ring_open(struct ring *r, const char *name, bool producer)
 	r->data = p;
 	r->pos = __atomic_load_n(producer ? &r->ctrl->producer :
 				 &r->ctrl->consumer, __ATOMIC_RELAXED);
+	r->published = r->pos;
+}
+
+/* Consumer: give the producer back the room of what we consumed. */
+static void ring_publish(struct ring *r)
+{
+	if (r->published != r->pos) {
+		__atomic_store_n(&r->ctrl->consumer, r->pos, __ATOMIC_RELEASE);
+		r->published = r->pos;
+	}
 }
 
 /* Consumer: the committed record at our position, or NULL; skips discards. */
@@ -207,25 +221,29 @@ static const struct kshm_rec_hdr *ring_peek(struct ring *r)
 
 	for (;;) {
 		if (r->pos == __atomic_load_n(&r->ctrl->producer, __ATOMIC_ACQUIRE))
-			return NULL;
+			break;
 		h = (const void *)(r->data + (r->pos & (r->size - 1)));
 		flags = __atomic_load_n(&h->flags, __ATOMIC_ACQUIRE);
 		if (flags & KSHM_REC_BUSY)
-			return NULL;
+			break;
 		if (h->len > r->size - KSHM_REC_HDR_SIZE)
 			die("%s: record of %u bytes at %llu", r->name, h->len,
 			    (unsigned long long)r->pos);
 		if (!(flags & KSHM_REC_DISCARD))
 			return h;
 		r->pos += rec_total(h->len);
-		__atomic_store_n(&r->ctrl->consumer, r->pos, __ATOMIC_RELEASE);
 	}
+	/* Caught up: whatever we consumed goes back before we wait. */
+	ring_publish(r);
+	return NULL;
 }
 
+/* Done with @h: publish now, or with the batch (-b). */
 static void ring_release(struct ring *r, const struct kshm_rec_hdr *h)
 {
 	r->pos += rec_total(h->len);
-	__atomic_store_n(&r->ctrl->consumer, r->pos, __ATOMIC_RELEASE);
+	if (r->pos - r->published >= release_batch)
+		ring_publish(r);
 }
 
 /* Sleep until a record is at our position (or @timeout_ms passes). */
@@ -294,6 +312,28 @@ static void timeout_check(double t0, const char *what, uint64_t seq)
 		    (unsigned long long)seq, TIMEOUT_S);
 }
 
+static const char *gen_status_text(void)
+{
+	static char buf[512];
+
+	read_file(GEN_PARAMS "status", buf, sizeof(buf));
+	return buf;
+}
+
+/* Where a ring consumer stands, before it dies of a bad record. */
+static void ring_report(const struct ring *r, const char *what)
+{
+	unsigned long long prod, cons, kprod, kcons;
+
+	prod = __atomic_load_n(&r->ctrl->producer, __ATOMIC_ACQUIRE);
+	cons = __atomic_load_n(&r->ctrl->consumer, __ATOMIC_ACQUIRE);
+	kprod = ring_sysfs(r, "ring_produced");
+	kcons = ring_sysfs(r, "ring_consumed");
+	fprintf(stderr, "ring-bench: %s: at %llu: producer %llu, consumer %llu (published), kernel: produced %llu, consumed %llu; kshm_gen: %s",
+		what, (unsigned long long)r->pos, prod, cons, kprod, kcons,
+		gen_status_text());
+}
+
 /* kshm_gen's last run, once over: its err= and full= fields. */
 static void gen_finish(int *err, uint64_t *full, uint64_t *produced)
 {
@@ -349,10 +389,13 @@ static void bench_ring(uint32_t size, uint64_t count, bool busy,
 			}
 			continue;
 		}
+		if (h->len != size || kshm_gen_check(h + 1, h->len, seq))
+			ring_report(&r, what);
 		check_record(what, h + 1, h->len, size, seq);
 		ring_release(&r, h);
 		seq++;
 	}
+	ring_publish(&r);
 	t = now() - t0;
 	gen_finish(&err, &full, &produced);
 	if (err || produced != count)
@@ -489,6 +532,7 @@ static void echo_close(struct ring *in, struct ring *out)
 	struct ring *r[2] = { in, out };
 	int i;
 
+	ring_publish(out);
 	for (i = 0; i < 2; i++) {
 		munmap(r[i]->data, 2 * r[i]->size);
 		munmap(r[i]->ctrl, page);
@@ -709,8 +753,11 @@ int main(int argc, char **argv)
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		prod = cons = -1;
-	while ((opt = getopt(argc, argv, "r:s:n:P:C:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:s:n:P:C:b:h")) != -1) {
 		switch (opt) {
+		case 'b':
+			release_batch = strtoull(optarg, NULL, 0);
+			break;
 		case 'P':
 			prod = atoi(optarg);
 			break;
@@ -729,7 +776,7 @@ int main(int argc, char **argv)
 			ncounts = parse_list(optarg, counts, MAX_SIZES);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-r RUNS] [-s SIZE,...] [-n COUNT,...] [-P CPU] [-C CPU] [METHOD...]\nmethods:", argv[0]);
+			fprintf(stderr, "usage: %s [-r RUNS] [-s SIZE,...] [-n COUNT,...] [-P CPU] [-C CPU] [-b BYTES] [METHOD...]\nmethods:", argv[0]);
 			for (m = 0; m < NR_METHODS; m++)
 				fprintf(stderr, " %s", method_names[m]);
 			fputc('\n', stderr);
