@@ -35,10 +35,12 @@
  * scheduler's placement does not decide a run: a consumer that spins on
  * the CPU its producer needs would measure the time slice, not the ring.
  *
- * Usage: ring-bench [-r RUNS] [-s SIZE,...] [-n COUNT,...] [-P CPU] [-C CPU]
- *		     [-b BYTES] [METHOD...]
- *   -s  record sizes (default 64,1024,16384); -n  records per size
- *   (default 1000000,500000,50000; echo-rtt moves a tenth); -P, -C  the
+ * Usage: ring-bench [-r RUNS] [-s SIZE,...] [-t SECONDS | -n COUNT,...]
+ *		     [-P CPU] [-C CPU] [-b BYTES] [METHOD...]
+ *   -s  record sizes (default 64,1024,16384); -t  each run moves as many
+ *   records as fill SECONDS (default 1), as a first, short run measured
+ *   (1/20 of 1000000, 500000, 50000 records; echo-rtt 1/1000); -n  a
+ *   fixed number of records per size instead (echo-rtt a tenth); -P, -C  the
  *   producers' CPU and ring-bench's (default 0 and 1 with two CPUs or
  *   more; -1: anywhere); -b  the ring consumers publish their position
  *   once BYTES are consumed, or when they catch up (default 0: after every
@@ -84,6 +86,7 @@ struct result {
 	double rate;		/* records (round trips) per second */
 	uint64_t wakeups;	/* ring: consumer wake-ups by the driver */
 	uint64_t full;		/* ring: refused attempts, retried */
+	uint64_t count;		/* records (round trips) per run */
 	bool done;
 };
 
@@ -103,6 +106,7 @@ static const char *const producer_modules[] = {
 };
 
 static int runs = 3;
+static double run_seconds = 1.0;	/* -t; 0 with -n: fixed counts */
 static uint64_t release_batch;	/* -b: consumer publishes after this many bytes */
 
 static void die(const char *fmt, ...)
@@ -617,34 +621,58 @@ static void bench_echo_stream(uint32_t size, uint64_t count, struct result *res)
 	echo_close(&in, &out);
 }
 
+static void run_method(enum method m, uint32_t size, uint64_t count,
+		       struct result *res)
+{
+	memset(res, 0, sizeof(*res));
+	switch (m) {
+	case RING_BUSY:
+	case RING_POLL:
+		bench_ring(size, count, m == RING_BUSY, res);
+		break;
+	case NETLINK:
+		bench_netlink(size, count, res);
+		break;
+	case READ:
+		bench_read(size, count, res);
+		break;
+	case ECHO_RTT:
+		bench_echo_rtt(size, count, res);
+		break;
+	case ECHO_STREAM:
+		bench_echo_stream(size, count, res);
+		break;
+	default:
+		die("no method %d", m);
+	}
+}
+
+/*
+ * The best of RUNS runs of @count records; or, unless -n fixed the
+ * counts, of as many records as fill run_seconds by a first, shorter run
+ * (a twentieth of @count, a thousandth for round trips), so that every
+ * method's runs last about as long and meet the same share of whatever
+ * else the machine runs.
+ */
 static void run_one(enum method m, uint32_t size, uint64_t count,
 		    struct result *best)
 {
 	struct result res;
 	int i;
 
+	if (run_seconds > 0) {
+		uint64_t first = count / (m == ECHO_RTT ? 1000 : 20);
+
+		run_method(m, size, first ? first : 1, &res);
+		count = res.rate * run_seconds;
+		if (count < 1000)
+			count = 1000;
+	} else if (m == ECHO_RTT) {
+		count = count / 10 ? count / 10 : 1;
+	}
 	for (i = 0; i < runs; i++) {
-		memset(&res, 0, sizeof(res));
-		switch (m) {
-		case RING_BUSY:
-		case RING_POLL:
-			bench_ring(size, count, m == RING_BUSY, &res);
-			break;
-		case NETLINK:
-			bench_netlink(size, count, &res);
-			break;
-		case READ:
-			bench_read(size, count, &res);
-			break;
-		case ECHO_RTT:
-			bench_echo_rtt(size, count / 10 ? count / 10 : 1, &res);
-			break;
-		case ECHO_STREAM:
-			bench_echo_stream(size, count, &res);
-			break;
-		default:
-			die("no method %d", m);
-		}
+		run_method(m, size, count, &res);
+		res.count = count;
 		if (!best->done || res.rate > best->rate) {
 			*best = res;
 			best->done = true;
@@ -703,14 +731,16 @@ static void print_tables(bool *want, unsigned long long *sizes, int nsizes,
 {
 	int m, i;
 
-	printf("| method | record | records/s | MB/s | wake-ups | ring full, retried |\n");
-	printf("|---|---|---|---|---|---|\n");
+	printf("| method | record | records/run | records/s | MB/s | wake-ups | ring full, retried |\n");
+	printf("|---|---|---|---|---|---|---|\n");
 	for (m = RING_BUSY; m <= READ; m++) {
 		for (i = 0; want[m] && i < nsizes; i++) {
 			const struct result *r = &res[m][i];
 
-			printf("| %s | %llu B | %.0f | %.1f |", method_names[m],
-			       sizes[i], r->rate, r->rate * sizes[i] / 1e6);
+			printf("| %s | %llu B | %llu | %.0f | %.1f |",
+			       method_names[m], sizes[i],
+			       (unsigned long long)r->count, r->rate,
+			       r->rate * sizes[i] / 1e6);
 			if (m <= RING_POLL)
 				printf(" %llu | %llu |\n",
 				       (unsigned long long)r->wakeups,
@@ -728,12 +758,14 @@ static void print_tables(bool *want, unsigned long long *sizes, int nsizes,
 		       ratio(&res[RING_BUSY][i], &res[READ][i]),
 		       ratio(&res[RING_POLL][i], &res[READ][i]));
 	if (want[ECHO_RTT] || want[ECHO_STREAM]) {
-		printf("\n| record | echo round trips/s | echo streamed records/s | streamed MB/s each way |\n");
-		printf("|---|---|---|---|\n");
+		printf("\n| record | echo round trips/s | echo streamed records/s | streamed MB/s each way | wake-ups and notifies per round trip |\n");
+		printf("|---|---|---|---|---|\n");
 		for (i = 0; i < nsizes; i++)
-			printf("| %llu B | %.0f | %.0f | %.1f |\n", sizes[i],
+			printf("| %llu B | %.0f | %.0f | %.1f | %.2f |\n", sizes[i],
 			       res[ECHO_RTT][i].rate, res[ECHO_STREAM][i].rate,
-			       res[ECHO_STREAM][i].rate * sizes[i] / 1e6);
+			       res[ECHO_STREAM][i].rate * sizes[i] / 1e6,
+			       res[ECHO_RTT][i].count ?
+			       (double)res[ECHO_RTT][i].wakeups / res[ECHO_RTT][i].count : 0);
 	}
 	printf("\n");
 	for (m = 0; m < NR_METHODS; m++)
@@ -753,7 +785,7 @@ int main(int argc, char **argv)
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		prod = cons = -1;
-	while ((opt = getopt(argc, argv, "r:s:n:P:C:b:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:s:n:t:P:C:b:h")) != -1) {
 		switch (opt) {
 		case 'b':
 			release_batch = strtoull(optarg, NULL, 0);
@@ -774,9 +806,15 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			ncounts = parse_list(optarg, counts, MAX_SIZES);
+			run_seconds = 0;
+			break;
+		case 't':
+			run_seconds = atof(optarg);
+			if (run_seconds <= 0)
+				die("-t: a positive number of seconds");
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-r RUNS] [-s SIZE,...] [-n COUNT,...] [-P CPU] [-C CPU] [-b BYTES] [METHOD...]\nmethods:", argv[0]);
+			fprintf(stderr, "usage: %s [-r RUNS] [-s SIZE,...] [-t SECONDS | -n COUNT,...] [-P CPU] [-C CPU] [-b BYTES] [METHOD...]\nmethods:", argv[0]);
 			for (m = 0; m < NR_METHODS; m++)
 				fprintf(stderr, " %s", method_names[m]);
 			fputc('\n', stderr);
@@ -804,8 +842,13 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	place(prod, cons);
-	printf("ring-bench: best of %d runs; producer threads on CPU %d, consumer on CPU %d (-1: anywhere)\n",
-	       runs, prod, cons);
+	if (run_seconds > 0)
+		printf("ring-bench: best of %d runs of about %.1f s each", runs,
+		       run_seconds);
+	else
+		printf("ring-bench: best of %d runs of the counts given", runs);
+	printf("; producer threads on CPU %d, consumer on CPU %d (-1: anywhere)\n",
+	       prod, cons);
 	for (i = 0; i < nsizes; i++) {
 		for (m = 0; m < NR_METHODS; m++) {
 			if (!want[m])
