@@ -39,8 +39,9 @@
  *		     [-P CPU] [-C CPU] [-b BYTES] [METHOD...]
  *   -s  record sizes (default 64,1024,16384); -t  each run moves as many
  *   records as fill SECONDS (default 1), as a first, short run measured
- *   (1/20 of 1000000, 500000, 50000 records; echo-rtt 1/1000); -n  a
- *   fixed number of records per size instead (echo-rtt a tenth); -P, -C  the
+ *   (1/20 of 512000000/SIZE records, within 50000 and 1000000: of 1000000,
+ *   500000, 50000 for the default sizes; echo-rtt 1/1000); -n  a fixed
+ *   number of records per size instead (echo-rtt a tenth); -P, -C  the
  *   producers' CPU and ring-bench's (default 0 and 1 with two CPUs or
  *   more; -1: anywhere); -b  the ring consumers publish their position
  *   once BYTES are consumed, or when they catch up (default 0: after every
@@ -73,7 +74,7 @@
 #define GEN_PARAMS	"/sys/module/kshm_gen/parameters/"
 #define FIFO_DEV	"/dev/kshm_fifobench"
 #define MAX_SIZES	8
-#define TIMEOUT_S	60.0	/* one run may not take longer */
+#define STALL_S		10.0	/* no record for this long: stuck */
 
 enum method { RING_BUSY, RING_POLL, NETLINK, READ, ECHO_RTT, ECHO_STREAM,
 	      NR_METHODS };
@@ -87,6 +88,7 @@ struct result {
 	uint64_t wakeups;	/* ring: consumer wake-ups by the driver */
 	uint64_t full;		/* ring: refused attempts, retried */
 	uint64_t count;		/* records (round trips) per run */
+	uint64_t stalls;	/* poll() timeouts (1 s) before a record came */
 	bool done;
 };
 
@@ -250,13 +252,19 @@ static void ring_release(struct ring *r, const struct kshm_rec_hdr *h)
 		ring_publish(r);
 }
 
-/* Sleep until a record is at our position (or @timeout_ms passes). */
-static void ring_wait(struct ring *r, int timeout_ms)
+/*
+ * Sleep until a record is at our position, or a second passes; count the
+ * second in @stalls: a record should never be that late.
+ */
+static void ring_wait(struct ring *r, uint64_t *stalls)
 {
 	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	int n = poll(&pfd, 1, 1000);
 
-	if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
+	if (n < 0 && errno != EINTR)
 		die("%s: poll: %s", r->name, strerror(errno));
+	if (!n)
+		(*stalls)++;
 	if (pfd.revents & POLLERR)
 		die("%s: the ring is broken", r->name);
 }
@@ -309,11 +317,37 @@ static void check_record(const char *what, const void *p, uint32_t len,
 		    (unsigned long long)kshm_gen_seq(p, len));
 }
 
-static void timeout_check(double t0, const char *what, uint64_t seq)
+/* Both sides of a ring, as a report of where it is stuck. */
+static void ring_dump(const struct ring *r)
 {
-	if (now() - t0 > TIMEOUT_S)
-		die("%s: stuck at record %llu after %.0f s", what,
-		    (unsigned long long)seq, TIMEOUT_S);
+	const struct kshm_ring_ctrl *c = r->ctrl;
+
+	fprintf(stderr, "ring-bench: %s: our position %llu; control page: producer %llu consumer %llu producer_waiting %u consumer_waiting %u flags %#x dropped %llu; sysfs: produced %llu consumed %llu wakeups %llu broken %llu\n",
+		r->name, (unsigned long long)r->pos,
+		(unsigned long long)__atomic_load_n(&c->producer, __ATOMIC_ACQUIRE),
+		(unsigned long long)__atomic_load_n(&c->consumer, __ATOMIC_ACQUIRE),
+		__atomic_load_n(&c->producer_waiting, __ATOMIC_ACQUIRE),
+		__atomic_load_n(&c->consumer_waiting, __ATOMIC_ACQUIRE),
+		__atomic_load_n(&c->flags, __ATOMIC_ACQUIRE),
+		(unsigned long long)__atomic_load_n(&c->dropped, __ATOMIC_ACQUIRE),
+		(unsigned long long)ring_sysfs(r, "ring_produced"),
+		(unsigned long long)ring_sysfs(r, "ring_consumed"),
+		(unsigned long long)ring_sysfs(r, "ring_wakeups"),
+		(unsigned long long)ring_sysfs(r, "ring_broken"));
+}
+
+/* No record since @t_last for STALL_S: say where the rings stand, and die. */
+static void stall_check(double t_last, const char *what, uint64_t seq,
+			const struct ring *a, const struct ring *b)
+{
+	if (now() - t_last <= STALL_S)
+		return;
+	if (a)
+		ring_dump(a);
+	if (b)
+		ring_dump(b);
+	die("%s: stuck at record %llu: nothing for %.0f s", what,
+	    (unsigned long long)seq, STALL_S);
 }
 
 static const char *gen_status_text(void)
@@ -367,9 +401,9 @@ static void bench_ring(uint32_t size, uint64_t count, bool busy,
 	uint64_t w0, seq = 0, full, produced;
 	const struct kshm_rec_hdr *h;
 	unsigned long idle = 0;
+	double t0, t, t_last;
 	struct ring r;
 	char cmd[64];
-	double t0, t;
 	int err;
 
 	ring_open(&r, KSHM_GEN_REGION, false);
@@ -378,21 +412,23 @@ static void bench_ring(uint32_t size, uint64_t count, bool busy,
 	w0 = ring_sysfs(&r, "ring_wakeups");
 	snprintf(cmd, sizeof(cmd), "%llu %u wait", (unsigned long long)count,
 		 size);
-	t0 = now();
+	t0 = t_last = now();
 	write_file(GEN_PARAMS "run", cmd);
 	while (seq < count) {
 		h = ring_peek(&r);
 		if (!h) {
 			if (!busy) {
-				ring_wait(&r, 1000);
-				timeout_check(t0, what, seq);
+				ring_wait(&r, &res->stalls);
+				stall_check(t_last, what, seq, &r, NULL);
 			} else if (!(++idle & 0xfffff)) {
-				timeout_check(t0, what, seq);
+				stall_check(t_last, what, seq, &r, NULL);
 			} else {
 				cpu_relax();
 			}
 			continue;
 		}
+		if (!(seq & 0xffff))
+			t_last = now();
 		if (h->len != size || kshm_gen_check(h + 1, h->len, seq))
 			ring_report(&r, what);
 		check_record(what, h + 1, h->len, size, seq);
@@ -557,14 +593,16 @@ static void bench_echo_rtt(uint32_t size, uint64_t count, struct result *res)
 	w0 = ring_sysfs(&out, "ring_wakeups");
 	t0 = now();
 	for (seq = 0; seq < count; seq++) {
+		double t_sent = now();
+
 		p = ring_reserve(&in, size);
 		if (!p)
 			die("echo-rtt: echo-in is full with one record in flight");
 		kshm_gen_fill(p, size, seq);
 		ring_commit(&in, p);
 		while (!(h = ring_peek(&out))) {
-			ring_wait(&out, 1000);
-			timeout_check(t0, "echo-rtt", seq);
+			ring_wait(&out, &res->stalls);
+			stall_check(t_sent, "echo-rtt", seq, &in, &out);
 		}
 		check_record("echo-rtt", h + 1, h->len, size, seq);
 		ring_release(&out, h);
@@ -581,8 +619,8 @@ static void bench_echo_stream(uint32_t size, uint64_t count, struct result *res)
 	uint64_t produced = 0, consumed = 0, window, w0;
 	const struct kshm_rec_hdr *h;
 	struct ring in, out;
+	double t0, t, t_last;
 	bool progress;
-	double t0, t;
 	void *p;
 
 	echo_open(&in, &out);
@@ -592,7 +630,7 @@ static void bench_echo_stream(uint32_t size, uint64_t count, struct result *res)
 	if (!window)
 		die("echo-stream: %u bytes do not fit the rings", size);
 	w0 = ring_sysfs(&out, "ring_wakeups");
-	t0 = now();
+	t0 = t_last = now();
 	while (consumed < count) {
 		progress = false;
 		while (produced < count && produced - consumed < window) {
@@ -610,9 +648,11 @@ static void bench_echo_stream(uint32_t size, uint64_t count, struct result *res)
 			consumed++;
 			progress = true;
 		}
-		if (!progress) {
-			ring_wait(&out, 1000);
-			timeout_check(t0, "echo-stream", consumed);
+		if (progress) {
+			t_last = now();
+		} else {
+			ring_wait(&out, &res->stalls);
+			stall_check(t_last, "echo-stream", consumed, &in, &out);
 		}
 	}
 	t = now() - t0;
@@ -657,6 +697,7 @@ static void run_method(enum method m, uint32_t size, uint64_t count,
 static void run_one(enum method m, uint32_t size, uint64_t count,
 		    struct result *best)
 {
+	uint64_t stalls = 0;
 	struct result res;
 	int i;
 
@@ -664,6 +705,7 @@ static void run_one(enum method m, uint32_t size, uint64_t count,
 		uint64_t first = count / (m == ECHO_RTT ? 1000 : 20);
 
 		run_method(m, size, first ? first : 1, &res);
+		stalls += res.stalls;
 		count = res.rate * run_seconds;
 		if (count < 1000)
 			count = 1000;
@@ -673,11 +715,14 @@ static void run_one(enum method m, uint32_t size, uint64_t count,
 	for (i = 0; i < runs; i++) {
 		run_method(m, size, count, &res);
 		res.count = count;
+		stalls += res.stalls;
 		if (!best->done || res.rate > best->rate) {
 			*best = res;
 			best->done = true;
 		}
 	}
+	/* Every run's, not only the best one's. */
+	best->stalls = stalls;
 }
 
 static int parse_list(const char *arg, unsigned long long *v, int max)
@@ -758,14 +803,16 @@ static void print_tables(bool *want, unsigned long long *sizes, int nsizes,
 		       ratio(&res[RING_BUSY][i], &res[READ][i]),
 		       ratio(&res[RING_POLL][i], &res[READ][i]));
 	if (want[ECHO_RTT] || want[ECHO_STREAM]) {
-		printf("\n| record | echo round trips/s | echo streamed records/s | streamed MB/s each way | wake-ups and notifies per round trip |\n");
-		printf("|---|---|---|---|---|\n");
+		printf("\n| record | echo round trips/s | wake-ups and notifies per round trip | 1 s poll() timeouts | echo streamed records/s | streamed MB/s each way |\n");
+		printf("|---|---|---|---|---|---|\n");
 		for (i = 0; i < nsizes; i++)
-			printf("| %llu B | %.0f | %.0f | %.1f | %.2f |\n", sizes[i],
-			       res[ECHO_RTT][i].rate, res[ECHO_STREAM][i].rate,
-			       res[ECHO_STREAM][i].rate * sizes[i] / 1e6,
+			printf("| %llu B | %.0f | %.2f | %llu | %.0f | %.1f |\n",
+			       sizes[i], res[ECHO_RTT][i].rate,
 			       res[ECHO_RTT][i].count ?
-			       (double)res[ECHO_RTT][i].wakeups / res[ECHO_RTT][i].count : 0);
+			       (double)res[ECHO_RTT][i].wakeups / res[ECHO_RTT][i].count : 0,
+			       (unsigned long long)res[ECHO_RTT][i].stalls,
+			       res[ECHO_STREAM][i].rate,
+			       res[ECHO_STREAM][i].rate * sizes[i] / 1e6);
 	}
 	printf("\n");
 	for (m = 0; m < NR_METHODS; m++)
@@ -778,9 +825,9 @@ static void print_tables(bool *want, unsigned long long *sizes, int nsizes,
 int main(int argc, char **argv)
 {
 	unsigned long long sizes[MAX_SIZES] = { 64, 1024, 16384 };
-	unsigned long long counts[MAX_SIZES] = { 1000000, 500000, 50000 };
+	unsigned long long counts[MAX_SIZES];
 	static struct result res[NR_METHODS][MAX_SIZES];
-	int nsizes = 3, ncounts = 3, opt, m, i, prod = 0, cons = 1;
+	int nsizes = 3, ncounts = 0, opt, m, i, prod = 0, cons = 1;
 	bool want[NR_METHODS] = { false }, any = false;
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
@@ -821,10 +868,21 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (ncounts != nsizes && ncounts != 1)
-		die("-n: one count, or one per size");
-	for (i = ncounts; i < nsizes; i++)
-		counts[i] = counts[0];
+	if (run_seconds > 0) {
+		/* Only the first run's count: 1000000, 500000, 50000 by default. */
+		for (i = 0; i < nsizes; i++) {
+			counts[i] = 512000000ULL / sizes[i];
+			if (counts[i] > 1000000)
+				counts[i] = 1000000;
+			if (counts[i] < 50000)
+				counts[i] = 50000;
+		}
+	} else {
+		if (ncounts != nsizes && ncounts != 1)
+			die("-n: one count, or one per size");
+		for (i = ncounts; i < nsizes; i++)
+			counts[i] = counts[0];
+	}
 	for (i = 0; i < nsizes; i++)
 		if (sizes[i] > KSHM_NLBENCH_MAX_SIZE)
 			die("-s: at most %d bytes", KSHM_NLBENCH_MAX_SIZE);
@@ -854,8 +912,9 @@ int main(int argc, char **argv)
 			if (!want[m])
 				continue;
 			run_one(m, sizes[i], counts[i], &res[m][i]);
-			fprintf(stderr, "ring-bench: %-11s %6llu B: %10.0f /s\n",
-				method_names[m], sizes[i], res[m][i].rate);
+			fprintf(stderr, "ring-bench: %-11s %6llu B: %10.0f /s%s\n",
+				method_names[m], sizes[i], res[m][i].rate,
+				res[m][i].stalls ? " (a poll() timed out)" : "");
 		}
 	}
 	printf("\n");
