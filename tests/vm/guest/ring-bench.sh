@@ -12,7 +12,14 @@ insmod /kshm.ko || exit 1
 for m in kshm_gen kshm_echo kshm_nlbench kshm_fifobench; do
 	insmod /modules/$m.ko || exit 1
 done
-ring-bench
+# What the figures depend on: the CPU QEMU emulates and the mitigations
+# the kernel runs with (they set the cost of a system call).
+grep -m1 'model name' /proc/cpuinfo
+for f in /sys/devices/system/cpu/vulnerabilities/*; do
+	[ -r "$f" ] && printf '%s: %s; ' "${f##*/}" "$(cat "$f")"
+done
+echo
+ring-bench -r 5
 rc=$?
 cat /sys/module/kshm_echo/parameters/stats
 rmmod kshm_gen kshm_echo kshm_nlbench kshm_fifobench
