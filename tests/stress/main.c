@@ -25,11 +25,27 @@
  * thread for the races. At the end every region still alive is checked
  * page by page and destroyed, whatever happened.
  *
+ * --rings (which implies --regions) adds rings (Documentation/ring.md)
+ * over run-time regions of a pool of their own (/dev/kshm-stressring0..1):
+ * KSHM_IOC_RING_SETUP with valid and bad arguments, alone or racing an
+ * mmap or another set-up of the same region; mappings in both layouts
+ * (before and after a set-up), the K2U rules (no writable data mapping:
+ * EPERM, EACCES from mprotect, EPERM from write); a U2K producer writing
+ * records by the reserve/commit protocol into the double-mapped data;
+ * poll() with its waiting flags (K2U times out with consumer_waiting set,
+ * U2K gives POLLOUT only for the room asked in producer_waiting) and
+ * KSHM_IOC_RING_NOTIFY; random bytes over the control page and the
+ * headers, after which the ring must behave or be broken for good
+ * (POLLERR, EIO, ring_broken 1); both views of the data, pread, INFO and
+ * the sysfs ring_* files checked byte for byte against a shadow copy;
+ * destroy while other workers hold the region. No kernel client may be
+ * loaded: nobody else may produce into or consume from these rings.
+ *
  * The parts: model.c (the model of every byte, and the judge of each
  * call's result), ops.c (the operations on the regions given), regions.c
  * and regions-ops.c (run-time regions: their model, and the operations),
- * this file (options, setup, the workers, the final check and the
- * report).
+ * rings.c and rings-ops.c (the same for rings), this file (options,
+ * setup, the workers, the final check and the report).
  *
  * The model, the workers' state and all buffers the kernel writes to are
  * MAP_SHARED anonymous memory created (and touched) before the workers
@@ -44,14 +60,14 @@
  *
  * Usage:
  *   kshm-stress [--seed S] [--ops N] [--max-pages P] [--time-limit SECS]
- *               [--fault-inject] [--regions] [DEV...]
+ *               [--fault-inject] [--regions] [--rings] [DEV...]
  * Defaults: a random seed, N=20000, P=256, 600 s, /dev/kshm0 /dev/kshm1.
  * The regions must not be mapped or used by anyone else, and each
  * region's max_size must be at least P pages. --regions needs root (the
  * control node is 0600), the module's max_regions at least RT_HELD_MAX
- * (52) above the run-time regions that exist already, and destroys any
- * /dev/kshm-stress0..3 or -stressbad left by an earlier run. The last
- * line printed is
+ * (48; 62 with --rings) above the run-time regions that exist already,
+ * and destroys any /dev/kshm-stress0..3, -stressbad or -stressring0..1
+ * left by an earlier run. The last line printed is
  *   KSHM-RESULT PASS stress:seed=S:ops=N
  * or KSHM-RESULT FAIL stress:seed=S:ops=N <reason>; exit status 0 or 1.
  *
@@ -82,6 +98,7 @@
 
 #include "ops.h"
 #include "regions.h"
+#include "rings.h"
 
 struct shared *S;
 size_t pgsz;
@@ -91,6 +108,7 @@ uint64_t seed;
 long nops = 20000;
 bool fault_inject;
 bool regions;
+bool rings;
 static long time_limit = 600;
 static void *shm_base;
 static size_t shm_len;
@@ -148,6 +166,8 @@ static void *worker_thread(void *arg)
 	drop_pieces(&c, -1);
 	if (!stopping() && w->npieces)
 		fail(&c, "%d mappings could not be dropped at the end", w->npieces);
+	if (rings)
+		ring_worker_end(&c);
 	if (regions)
 		rt_worker_end(&c);
 	for (i = 0; i < w->nfds; i++)
@@ -206,7 +226,8 @@ static bool setup(const char *const *devs)
 		  (NWORKERS + 1) * (MAXIO + 2 + 1 + 2 + 1) * pgsz +
 		  RT_SLOTS * ((RT_MAXPAGES * sizeof(uint32_t) + pgsz - 1) / pgsz * pgsz) +
 		  NWORKERS * (((RT_LIST_ROOM + 1) * sizeof(struct kshm_info) +
-			       pgsz - 1) / pgsz * pgsz);
+			       pgsz - 1) / pgsz * pgsz) +
+		  (rings ? RING_SLOTS * (1 + RING_MAXDATA) * pgsz : 0);
 	shm_base = mmap(NULL, shm_len, PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm_base == MAP_FAILED) {
@@ -234,6 +255,14 @@ static bool setup(const char *const *devs)
 	}
 	for (i = 0; i < RT_SLOTS; i++)
 		S->rt.slot[i].ver = shalloc(&off, RT_MAXPAGES * sizeof(uint32_t));
+	for (i = 0; i < NWORKERS; i++) {
+		S->w[i].ring.slot = -1;
+		S->w[i].ring.fd = -1;
+	}
+	for (i = 0; rings && i < RING_SLOTS; i++) {
+		S->ring.slot[i].ctrl = shalloc(&off, pgsz);
+		S->ring.slot[i].data = shalloc(&off, RING_MAXDATA * pgsz);
+	}
 
 	for (r = 0; r < ndevs; r++) {
 		struct region_model *m = RM(r);
@@ -376,6 +405,8 @@ static void final_check(void)
 	}
 	if (regions && !S->fail.set)
 		rt_final_check(&c);
+	if (rings && !S->fail.set)
+		ring_final_check(&c);
 }
 
 
@@ -386,7 +417,8 @@ static void report(double secs)
 
 	printf("%-10s %9s %9s %9s %9s\n", "op", "total", "ok", "errno",
 	       fault_inject ? "enomem" : "");
-	for (op = 0; op < (regions ? NOPS : OP_RT_FIRST); op++) {
+	for (op = 0; op < (rings ? NOPS : regions ? OP_RING_FIRST : OP_RT_FIRST);
+	     op++) {
 		uint64_t n[NOUT] = { 0 };
 
 		for (i = 0; i < NWORKERS; i++)
@@ -418,13 +450,15 @@ static void report(double secs)
 		printf("%s: %u pages at the end\n", S->devpath[i], RM(i)->npages);
 	if (regions)
 		rt_report();
+	if (rings)
+		ring_report();
 }
 
 static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: kshm-stress [--seed S] [--ops N] [--max-pages P] [--time-limit SECS]\n"
-		"                   [--fault-inject] [--regions] [DEV...]\n"
+		"                   [--fault-inject] [--regions] [--rings] [DEV...]\n"
 		"defaults: random seed, 20000 ops, 256 pages, 600 s, /dev/kshm0 /dev/kshm1\n");
 	exit(status);
 }
@@ -460,6 +494,8 @@ int main(int argc, char **argv)
 			fault_inject = true;
 		} else if (!strcmp(a, "--regions")) {
 			regions = true;
+		} else if (!strcmp(a, "--rings")) {
+			rings = regions = true;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(0);
 		} else if (a[0] == '-') {
@@ -486,6 +522,8 @@ int main(int argc, char **argv)
 	}
 	if (regions)
 		rt_enable();
+	if (rings)
+		ring_enable();
 	ops_init();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("kshm-stress: seed %" PRIu64 ", %ld ops, %d workers (%d processes x %d threads), max %u pages, %s",
@@ -493,6 +531,8 @@ int main(int argc, char **argv)
 	       fault_inject ? "fault injection on, " : "");
 	if (regions)
 		printf("run-time regions %s-stress0..%d, ", CTL_PATH, RT_NAMES - 1);
+	if (rings)
+		printf("rings %s-%s..%d, ", CTL_PATH, "stressring0", RING_NAMES - 1);
 	printf("devices");
 	for (i = 0; i < ndevs; i++)
 		printf(" %s", devs[i]);
@@ -561,7 +601,7 @@ int main(int argc, char **argv)
 			printf("kshm-stress: %s\n", S->fail.mismatch);
 		printf("kshm-stress: replay: kshm-stress --seed %" PRIu64 " --ops %ld --max-pages %u%s%s",
 		       seed, nops, max_pages, fault_inject ? " --fault-inject" : "",
-		       regions ? " --regions" : "");
+		       rings ? " --rings" : regions ? " --regions" : "");
 		for (i = 0; i < ndevs; i++)
 			printf(" %s", devs[i]);
 		printf("\nkshm-stress: (each worker's choices follow from the seed; the interleaving of the workers does not, so a replay may take another path)\n");

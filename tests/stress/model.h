@@ -57,6 +57,34 @@ struct rt_name {
 	char name[RT_NAME_LEN];		/* "stress0": the node is /dev/kshm-stress0 */
 };
 
+/*
+ * A region of the rings' pool: a plain region until KSHM_IOC_RING_SETUP,
+ * then a ring. Everything below "lock" is under it, and so are the
+ * region's pages: every call that reads or writes them, maps or unmaps
+ * the region, or can change what the kernel keeps (poll, notify, set-up)
+ * is made with it held, so that each result is exact (rings.c).
+ */
+struct ring_slot {
+	int state;			/* RT_*, under ring_model.lock */
+	int holders;			/* workers holding it, opens; same lock */
+	int name;			/* index in ring_model.names */
+	uint32_t id;			/* creation number from 1 */
+	uint32_t max_pages;		/* RING_TAG_BASE + slot */
+	uint32_t backing;
+	pthread_mutex_t lock;
+	uint32_t npages;		/* the region's size */
+	int maps;			/* mappings all workers hold */
+	bool marked;			/* page 0 starts with the marker */
+	uint32_t dir;			/* 0 (no ring), KSHM_RING_K2U or _U2K */
+	uint64_t size;			/* data bytes */
+	uint64_t prod;			/* the producer's own position (U2K) */
+	uint64_t accepted;		/* the highest producer a poll() took */
+	bool broken;			/* the kernel said so: sticky */
+	uint64_t notifies;		/* KSHM_IOC_RING_NOTIFY that succeeded */
+	unsigned char *ctrl;		/* page 0 as it must be (one page) */
+	unsigned char *data;		/* the data as it must be */
+};
+
 /* What the pages of a region must hold, for check_pages(). */
 struct page_model {
 	uint64_t key;			/* make_pattern()'s key */

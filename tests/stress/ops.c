@@ -35,6 +35,7 @@
 
 #include "ops.h"
 #include "regions.h"
+#include "rings.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -46,9 +47,11 @@ const char *const op_name[NOPS] = {
 	"lseek", "resize", "info", "touch",
 	"rt-create", "rt-destroy", "rt-race", "rt-open", "rt-close",
 	"rt-mmap", "rt-munmap", "rt-touch", "rt-io", "rt-list", "rt-info",
+	"ring-create", "ring-destroy", "ring-open", "ring-setup", "ring-mmap",
+	"ring-produce", "ring-poll", "ring-hostile", "ring-check",
 };
 
-/* Relative weights of the operations a worker picks; --regions adds. */
+/* Relative weights of the operations a worker picks; --regions, --rings add. */
 unsigned int op_weight[NOPS] = {
 	[OP_OPEN] = 5, [OP_CLOSE] = 4, [OP_MMAP] = 12, [OP_MUNMAP] = 8,
 	[OP_UNMAP_ALL] = 2, [OP_MREMAP] = 5, [OP_MPROTECT] = 5,
@@ -649,10 +652,13 @@ static void op_fork(struct ctx *c)
 	/* Children hold copies of all mappings: keep resizes out. */
 	for (r = 0; r < ndevs; r++)
 		rdlock(r);
+	/* Not between a ring mapping's mmap and its MADV_DONTFORK. */
+	pthread_mutex_lock(&vm_lock);
 	pid = fork();
 	if (pid == 0)
 		_exit(child_main(c, cseed));
 	e = errno;
+	pthread_mutex_unlock(&vm_lock);
 	res = judge(c, OP_FORK, pid < 0 ? -1 : 0, e, 0, 0, "fork");
 	if (res == OUT_OK) {
 		while (waitpid(pid, &w->wstatus, 0) < 0 && errno == EINTR)
@@ -1245,6 +1251,10 @@ void run_op(struct ctx *c)
 			drop_pieces(c, i);
 	i = 0;
 
+	if (op >= OP_RING_FIRST) {
+		ring_run_op(c, op);
+		return;
+	}
 	if (op >= OP_RT_FIRST) {
 		rt_run_op(c, op);
 		return;

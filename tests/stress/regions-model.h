@@ -63,5 +63,7 @@ long rt_list_check(struct ctx *c, int fd, struct kshm_list *l,
 /* The worker's helper thread (regions-ops.c). */
 bool racer_start(struct ctx *c);
 void racer_stop(struct worker *w);
+/* Make call mine and the helper's w->racer.call at the same moment. */
+void race_run(struct worker *w, struct rt_call *mine);
 
 #endif /* KSHM_STRESS_REGIONS_MODEL_H */

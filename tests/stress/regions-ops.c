@@ -27,10 +27,17 @@ enum { RACER_IDLE, RACER_POSTED, RACER_DONE, RACER_QUIT };
 
 static void do_call(struct rt_call *call)
 {
-	if (call->path)
+	void *p;
+
+	if (call->path) {
 		call->ret = open(call->path, call->oflags | O_CLOEXEC);
-	else
+	} else if (call->maplen) {
+		p = mmap(NULL, call->maplen, call->prot, MAP_SHARED, call->fd,
+			 call->mapoff);
+		call->ret = p == MAP_FAILED ? -1 : (long)p;
+	} else {
 		call->ret = ioctl(call->fd, call->cmd, call->arg);
+	}
 	call->err = errno;
 }
 
@@ -68,7 +75,7 @@ static void *racer_main(void *arg)
 }
 
 /* Make call mine and the helper's w->racer.call at the same moment. */
-static void race_run(struct worker *w, struct rt_call *mine)
+void race_run(struct worker *w, struct rt_call *mine)
 {
 	struct racer *rc = &w->racer;
 

@@ -37,8 +37,10 @@
  *    a name of the pool whose seq did not move must be listed exactly
  *    when it is alive, with the model's size, max_size and backing.
  *  - the worst case of regions the kernel holds for this program is
- *    RT_HELD_MAX, checked against the max_regions parameter at start: an
- *    ENOSPC is never legal.
+ *    RT_HELD_MAX (plus RING_HELD_MAX with --rings), checked against the
+ *    max_regions parameter at start: an ENOSPC is never legal. A region
+ *    of the rings' pool (rings.c) reached by a reused minor counts as
+ *    another region.
  * Every other errno, and ENOMEM outside --fault-inject, fails the run.
  */
 #define _GNU_SOURCE
@@ -54,6 +56,7 @@
 
 #include "ops.h"
 #include "regions-model.h"
+#include "rings.h"
 
 static int main_ctl = -1;	/* the main process's control node fd */
 
@@ -253,6 +256,12 @@ int rt_identify(struct ctx *c, int fd, int k, bool *other, const char *what)
 		if (!strncmp(in->name, "kshm-", 5) &&
 		    !strcmp(in->name + 5, rt_name(k2)))
 			break;
+	/* A region of the rings' pool: another region this run made. */
+	if (k2 == RT_NAMES && in->index == KSHM_INDEX_NONE && rings &&
+	    ring_name_of(in->name) >= 0) {
+		*other = true;
+		return -1;
+	}
 	if (k2 == RT_NAMES || in->index != KSHM_INDEX_NONE) {
 		fail(c, "%s: the fd is region \"%s\" index %u, not one this run made",
 		     what, in->name, in->index);
@@ -485,7 +494,7 @@ bool rt_setup(void)
 	struct kshm_info *ent;
 	long long max_regions, max_total;
 	uint64_t others = 0, worst;
-	int k, i, nothers = 0;
+	int k, i, nothers = 0, held;
 
 	init_pshared_mutex(&RT()->lock);
 	for (k = 0; k < RT_NAMES; k++) {
@@ -512,6 +521,8 @@ bool rt_setup(void)
 			return false;
 		}
 	}
+	if (rings && !ring_setup(main_ctl))
+		return false;
 	/* The limits must allow the most this run may hold, on top of others'. */
 	ent = calloc(RT_LIST_ROOM + 1, sizeof(*ent));
 	if (!ent)
@@ -529,9 +540,14 @@ bool rt_setup(void)
 	max_regions = read_param("max_regions");
 	max_total = read_param("max_total_size");
 	worst = (uint64_t)RT_HELD_MAX * (RT_MAXPAGES + 1 + RT_SLOTS) * pgsz;
-	if (max_regions >= 0 && max_regions < nothers + RT_HELD_MAX) {
+	held = RT_HELD_MAX;
+	if (rings) {
+		worst += (uint64_t)RING_HELD_MAX * (RING_TAG_BASE + RING_SLOTS) * pgsz;
+		held += RING_HELD_MAX;
+	}
+	if (max_regions >= 0 && max_regions < nothers + held) {
 		fail(NULL, "--regions: the module's max_regions is %lld; this run may hold %d run-time regions, and %d exist already",
-		     max_regions, RT_HELD_MAX, nothers);
+		     max_regions, held, nothers);
 		return false;
 	}
 	if (max_total >= 0 && (uint64_t)max_total < others + worst) {
@@ -672,6 +688,8 @@ void rt_cleanup(bool exact)
 			RT()->names[k].slot = -1;
 		}
 	}
+	if (rings)
+		ring_cleanup(main_ctl, exact);
 	/* None of the pool's names may be listed now. */
 	ent = calloc(RT_LIST_ROOM + 1, sizeof(*ent));
 	if (ent && exact && !S->fail.set)

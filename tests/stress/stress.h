@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <poll.h>
+
 #include <linux/kshm.h>
 
 #include "model.h"
@@ -38,10 +40,24 @@
  * The most run-time regions the kernel can hold for this program at once:
  * one alive per name; one per fd and mapping a worker holds plus one it
  * is opening, each possibly of a region destroyed since; and those a LIST
- * in progress holds (every name's) while they are destroyed.
+ * in progress holds (every name's) while they are destroyed: only workers
+ * list while the others run, one LIST each at a time.
  */
 #define RT_HELD_MAX	(RT_NAMES + NWORKERS * (RT_MAXFDS + RT_MAXMAPS + 1) + \
-			 (NWORKERS + 1) * RT_NAMES)
+			 NWORKERS * RT_NAMES)
+
+/* Rings (--rings, rings.c): regions of their own pool of names. */
+#define RING_NAMES	2	/* stressring0, stressring1 */
+#define RING_SLOTS	12	/* model slots */
+#define RING_MAXDATA	16	/* largest ring data, in pages */
+#define RING_TAG_BASE	16	/* max_size is (RING_TAG_BASE + slot) pages */
+#define RING_MAXMAPS	3	/* mappings of its ring region per worker */
+/*
+ * The most ring regions the kernel can hold for this program at once:
+ * one alive per name, one a worker holds (a worker holds one ring region
+ * at a time), and those a LIST in progress holds while they are destroyed.
+ */
+#define RING_HELD_MAX	(RING_NAMES + NWORKERS + NWORKERS * RING_NAMES)
 
 enum op {
 	OP_OPEN, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_UNMAP_ALL, OP_MREMAP,
@@ -50,9 +66,14 @@ enum op {
 	/* Run-time regions, through the control node (regions.c). */
 	OP_RT_CREATE, OP_RT_DESTROY, OP_RT_RACE, OP_RT_OPEN, OP_RT_CLOSE,
 	OP_RT_MMAP, OP_RT_MUNMAP, OP_RT_TOUCH, OP_RT_IO, OP_RT_LIST,
-	OP_RT_INFO, NOPS
+	OP_RT_INFO,
+	/* Rings (rings.c). */
+	OP_RING_CREATE, OP_RING_DESTROY, OP_RING_OPEN, OP_RING_SETUP,
+	OP_RING_MMAP, OP_RING_PRODUCE, OP_RING_POLL, OP_RING_HOSTILE,
+	OP_RING_CHECK, NOPS
 };
 #define OP_RT_FIRST	OP_RT_CREATE
+#define OP_RING_FIRST	OP_RING_CREATE
 
 /* Outcomes counted per operation. */
 enum { OUT_OK, OUT_ERR, OUT_NOMEM, NOUT };
@@ -67,6 +88,7 @@ extern long nops;
 extern uint32_t max_pages;
 extern bool fault_inject;
 extern bool regions;		/* --regions: run-time region operations */
+extern bool rings;		/* --rings: ring operations (and --regions) */
 extern int ndevs;
 
 struct failure {
@@ -106,15 +128,39 @@ struct rt_map {
 	int prot;
 };
 
-/* One call a racer makes: open(path, oflags) if path, else an ioctl. */
+/*
+ * One call a racer makes: open(path, oflags) if path, mmap(NULL, maplen,
+ * prot, MAP_SHARED, fd, mapoff) if maplen, else an ioctl. ret: the fd,
+ * the address, the ioctl's result, or -1.
+ */
 struct rt_call {
 	const char *path;
 	int oflags;
 	int fd;
 	unsigned long cmd;
 	void *arg;
+	size_t maplen;
+	long mapoff;
+	int prot;
 	long ret;
 	int err;
+};
+
+/* A mapping of a ring region a worker holds. */
+struct ring_map {
+	char *addr;
+	uint32_t pgoff, npages;
+	int prot;
+	bool ring;			/* made in the ring's layout */
+};
+
+/* The ring region a worker holds: an fd and mappings of one region. */
+struct ring_hold {
+	int slot;			/* -1: none */
+	int fd;				/* -1: closed (mappings may remain) */
+	int mode;			/* O_RDONLY or O_RDWR */
+	struct ring_map map[RING_MAXMAPS];
+	int nmaps;
 };
 
 /*
@@ -171,6 +217,11 @@ struct worker {
 	struct kshm_list list;
 	struct kshm_info *lent;		/* RT_LIST_ROOM + 1 entries */
 	char path[2][64];
+	/* Rings. */
+	struct ring_hold ring;
+	struct kshm_ring_setup rsetup[2];
+	struct kshm_ring_notify rnotify;
+	struct pollfd pfd;
 };
 
 /* The run-time regions' model: see regions.c. */
@@ -189,6 +240,24 @@ struct rt_model {
 	uint64_t stat[NWORKERS][RTS_N];
 };
 
+/* The rings' model: see rings.c. */
+enum {
+	RGS_CREATED, RGS_DESTROYED, RGS_SETUP_K2U, RGS_SETUP_U2K, RGS_SETUP_BUSY,
+	RGS_RACES, RGS_RACE_RING, RGS_RACE_PLAIN, RGS_RECORDS, RGS_BYTES,
+	RGS_DROPS, RGS_NOTIFIES, RGS_TIMEOUTS, RGS_POLLOUT, RGS_NOT_WOKEN,
+	RGS_BROKEN, RGS_HOSTILE, RGS_WORDS, RGS_ON_DESTROYED, RGS_NOMEM_RESIZED,
+	RGS_NO_SLOT, RGS_RACY_OPENS, RGS_BAD_ROOM, RGS_N
+};
+
+struct ring_model {
+	pthread_mutex_t lock;		/* slots' state and holders, names' seq and slot */
+	int opening;			/* opens in flight: no slot is freed */
+	uint32_t next_id;
+	struct rt_name names[RING_NAMES];
+	struct ring_slot slot[RING_SLOTS];
+	uint64_t stat[NWORKERS][RGS_N];
+};
+
 struct shared {
 	int stop;			/* atomic */
 	struct failure fail;
@@ -202,6 +271,7 @@ struct shared {
 	struct region_model reg[MAXDEVS];
 	struct worker w[NWORKERS];
 	struct rt_model rt;
+	struct ring_model ring;
 };
 
 /*
