@@ -24,12 +24,28 @@
  * LIST) and EAGAIN from N% of forks, each failing before it changes
  * anything.
  *
+ * Rings (KSHM_IOC_RING_SETUP, KSHM_IOC_RING_NOTIFY) as ring.md has them,
+ * with no kernel client: set-up resizes and clears the file and writes
+ * size and flags; a mapping of a ring is built page run by page run with
+ * MAP_FIXED (offset 0 the control page, 1..2N the data pages twice) and
+ * counted here, not from /proc/PID/maps; K2U data cannot be mapped or
+ * mprotect()ed writable nor written; poll() of a region fd computes the
+ * ring's readiness from the control page, stores the waiting flags and
+ * breaks a K2U ring on a bad consumer position, as the driver does; the
+ * sysfs ring_* files. Injection: ENOMEM from mmap, and from set-up, which
+ * may have resized the region first, as the driver's may.
+ *
  * KSHM_FAKE_BUG plants a bug, to see that the tester catches it:
  *   destroy-zeroes  destroy wipes the data of a region still held
  *   destroy-keeps   every 4th destroy reports success and keeps the node
  *   create-twice    create of an alive name replaces it instead of EEXIST
  *   list-skips      LIST leaves out the newest run-time region
  *   open-other      every 4th open of /dev/kshm-NAME gives another region
+ *   ring-views      the second view of a ring's data is one page off
+ *   ring-nobreak    poll() never breaks a K2U ring: a bad consumer is "not ready"
+ *   ring-k2u-write  a K2U ring's data can be mapped writable
+ *   ring-early-pollout  POLLOUT for any room, not for the room asked
+ *   ring-setup-mapped   set-up succeeds while the region is mapped
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -37,8 +53,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,12 +76,29 @@
 #define MAXMETA		8192
 #define MAXPIDS		256
 #define MAXALIVE	128
+#define MAXRMAPS	256
 
 struct meta {
 	ino_t ino;
 	uint64_t max_size;
 	uint32_t backing, index;
 	char name[KSHM_NAME_MAX];	/* node name: kshm0, kshm-foo */
+	uint32_t ring;			/* KSHM_RING_K2U or _U2K, 0: none */
+	uint64_t ring_size;
+	bool broken;
+	uint64_t wakeups;
+};
+
+/*
+ * A mapping of a run-time region, counted here: a ring's is several VMAs,
+ * and two mappings of a tmpfs file may merge into one VMA, which the
+ * driver's (with a close method) never do.
+ */
+struct rmap {
+	pid_t pid;
+	unsigned long start, len;
+	ino_t ino;
+	bool k2u_data;			/* covers K2U data: never writable */
 };
 
 struct registry {
@@ -74,6 +109,8 @@ struct registry {
 	pid_t pids[MAXPIDS];
 	int nalive;			/* run-time regions with a node, in order */
 	int alive[MAXALIVE];		/* indexes in meta */
+	int nrmaps;
+	struct rmap rmaps[MAXRMAPS];
 };
 
 static struct registry *R;
@@ -107,6 +144,8 @@ static bool planted(const char *name)
 static int (*real_open)(const char *, int, ...);
 static int (*real_ioctl)(int, unsigned long, ...);
 static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
+static int (*real_munmap)(void *, size_t);
+static int (*real_poll)(struct pollfd *, nfds_t, int);
 static int (*real_mprotect)(void *, size_t, int);
 static void *(*real_mremap)(void *, size_t, size_t, int, ...);
 static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
@@ -159,16 +198,25 @@ static int kind_of_fd(int fd, struct stat *st, struct meta *m)
 	return x ? 1 : 0;
 }
 
-/* VMAs of inode ino in this program's processes. */
+/* VMAs of inode ino in this program's processes; a ring's as counted. */
 static uint64_t mappings_of(ino_t ino, bool locked)
 {
 	char path[64], line[512];
 	pid_t pids[MAXPIDS];
+	struct meta *m;
 	uint64_t n = 0;
 	int i, np;
 
 	if (!locked)
 		lock();
+	m = meta_of_ino(ino);
+	if (m && m->index == KSHM_INDEX_NONE) {
+		for (i = 0; i < R->nrmaps; i++)
+			n += R->rmaps[i].ino == ino;
+		if (!locked)
+			unlock();
+		return n;
+	}
 	np = R->npids;
 	memcpy(pids, R->pids, sizeof(pids));
 	if (!locked)
@@ -230,7 +278,7 @@ static void fill_info(bool locked, const struct stat *st,
 	in->mask = (KSHM_INFO_NAME << 1) - 1;
 	in->size = st->st_size;
 	in->max_size = m->max_size;
-	in->resident_pages = m->backing == KSHM_BACKING_VMALLOC ? np :
+	in->resident_pages = m->backing == KSHM_BACKING_VMALLOC || m->ring ? np :
 			     res < np ? res : np;
 	in->mappings = mappings_of(st->st_ino, locked);
 	in->backing = m->backing;
@@ -243,6 +291,45 @@ static int ret_err(int e)
 {
 	errno = e;
 	return -1;
+}
+
+static int ring_setup(int fd, const struct stat *st, const struct meta *m,
+		      const struct kshm_ring_setup *a)
+{
+	uint64_t n = a->size / pg;
+	uint32_t v32;
+	struct meta *x;
+	int ret = 0;
+
+	if ((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
+		return ret_err(EBADF);
+	if (a->__pad || (a->flags != KSHM_RING_K2U && a->flags != KSHM_RING_U2K) ||
+	    a->size < (uint64_t)pg || (a->size & (a->size - 1)) ||
+	    n + 1 > m->max_size / pg)
+		return ret_err(EINVAL);
+	lock();
+	x = meta_of_ino(st->st_ino);
+	if (x->ring || (!planted("ring-setup-mapped") &&
+			mappings_of(st->st_ino, true))) {
+		ret = ret_err(EBUSY);
+	} else if (injected()) {
+		/* As the driver may: resized, then out of memory for the pages. */
+		if (fi_rng & (1ULL << 40) && ftruncate(fd, (n + 1) * pg))
+			abort();
+		ret = ret_err(ENOMEM);
+	} else if (ftruncate(fd, 0) || ftruncate(fd, (n + 1) * pg) ||
+		   real_pwrite(fd, &a->size, 8, offsetof(struct kshm_ring_ctrl, size)) != 8 ||
+		   (v32 = a->flags,
+		    real_pwrite(fd, &v32, 4, offsetof(struct kshm_ring_ctrl, flags)) != 4)) {
+		ret = -1;
+	} else {
+		x->ring = a->flags;
+		x->ring_size = a->size;
+		x->broken = false;
+		x->wakeups = 0;
+	}
+	unlock();
+	return ret;
 }
 
 static int region_ioctl(int fd, const struct stat *st, const struct meta *m,
@@ -268,11 +355,29 @@ static int region_ioctl(int fd, const struct stat *st, const struct meta *m,
 		if (rs->flags || !rs->size || rs->size > m->max_size)
 			return ret_err(EINVAL);
 		size = (rs->size + pg - 1) / pg * pg;
-		if (mappings_of(st->st_ino, false))
+		if (m->ring || mappings_of(st->st_ino, false))
 			return ret_err(EBUSY);
 		if (injected())
 			return ret_err(ENOMEM);
 		return ftruncate(fd, size);
+	}
+	if (cmd == KSHM_IOC_RING_SETUP)
+		return ring_setup(fd, st, m, arg);
+	if (cmd == KSHM_IOC_RING_NOTIFY) {
+		struct kshm_ring_notify *a = arg;
+		struct meta *x;
+		int ret = 0;
+
+		if (a->flags || a->__pad || m->ring != KSHM_RING_U2K)
+			return ret_err(EINVAL);
+		lock();
+		x = meta_of_ino(st->st_ino);
+		if (x->broken)
+			ret = ret_err(EIO);
+		else
+			x->wakeups++;
+		unlock();
+		return ret;
 	}
 	return ret_err(ENOTTY);
 }
@@ -500,7 +605,28 @@ static int sysfs_open(const char *path)
 	else if (!strcmp(attr, "backing"))
 		snprintf(text, sizeof(text), "%s\n",
 			 m->backing ? "vmalloc" : "pages");
-	else
+	else if (!strcmp(attr, "ring_size"))
+		snprintf(text, sizeof(text), "%llu\n",
+			 (unsigned long long)(m->ring ? m->ring_size : 0));
+	else if (!strcmp(attr, "ring_broken"))
+		snprintf(text, sizeof(text), "%d\n", m->broken);
+	else if (!strcmp(attr, "ring_wakeups"))
+		snprintf(text, sizeof(text), "%llu\n",
+			 (unsigned long long)m->wakeups);
+	else if (!strcmp(attr, "ring_produced") || !strcmp(attr, "ring_consumed"))
+		snprintf(text, sizeof(text), "0\n");
+	else if (!strcmp(attr, "ring_dropped")) {
+		uint64_t d = 0;
+		int rfd = m->ring == KSHM_RING_U2K ?
+			  real_open(file, O_RDONLY | O_CLOEXEC) : -1;
+
+		if (rfd >= 0) {
+			if (pread(rfd, &d, 8, offsetof(struct kshm_ring_ctrl, dropped)) != 8)
+				d = ~0ULL;
+			close(rfd);
+		}
+		snprintf(text, sizeof(text), "%llu\n", (unsigned long long)d);
+	} else
 		text[0] = 0;
 	unlock();
 	if (!text[0])
@@ -587,6 +713,101 @@ int open64(const char *path, int flags, ...)
 	return do_open(path, flags, mode);
 }
 
+/* Called with the lock held, as the mapping is made: set-up sees it. */
+static void add_rmap(void *addr, size_t len, ino_t ino, bool k2u_data)
+{
+	if (R->nrmaps < MAXRMAPS)
+		R->rmaps[R->nrmaps++] = (struct rmap){
+			.pid = getpid(), .start = (unsigned long)addr,
+			.len = len, .ino = ino, .k2u_data = k2u_data };
+}
+
+/* File page of mmap page k of a ring of n data pages. */
+static uint64_t ring_file_page(uint64_t k, uint64_t n)
+{
+	if (!k)
+		return 0;
+	if (k > n && planted("ring-views"))
+		k++;
+	return 1 + (k - 1) % n;
+}
+
+/* A mapping of a ring: its page runs, each a MAP_FIXED of the file. Locked. */
+static void *ring_mmap(size_t len, int prot, int fd, off_t off,
+		       const struct stat *st, const struct meta *m)
+{
+	uint64_t n = m->ring_size / pg, pgoff = off / pg, np = len / pg, k, f, run;
+	bool k2u_data = m->ring == KSHM_RING_K2U && pgoff + np > 1;
+	char *base;
+
+	if (off % pg || len % pg || pgoff + np > 1 + 2 * n) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	if (k2u_data && (prot & PROT_WRITE) && !planted("ring-k2u-write")) {
+		errno = EPERM;
+		return MAP_FAILED;
+	}
+	if (injected()) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	base = real_mmap(NULL, len, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return MAP_FAILED;
+	for (k = pgoff; k < pgoff + np; k += run) {
+		f = ring_file_page(k, n);
+		for (run = 1; k + run < pgoff + np &&
+			      ring_file_page(k + run, n) == f + run; run++)
+			;
+		if (real_mmap(base + (k - pgoff) * pg, run * pg, prot,
+			      MAP_SHARED | MAP_FIXED, fd, f * pg) == MAP_FAILED) {
+			int e = errno;
+
+			real_munmap(base, len);
+			errno = e;
+			return MAP_FAILED;
+		}
+	}
+	add_rmap(base, len, st->st_ino, k2u_data && !planted("ring-k2u-write"));
+	return base;
+}
+
+int munmap(void *addr, size_t len)
+{
+	unsigned long a = (unsigned long)addr;
+	int ret, i;
+
+	if (!R)
+		return real_munmap(addr, len);
+	/* Locked: a sibling's new mapping may take the address at once. */
+	lock();
+	ret = real_munmap(addr, len);
+	for (i = R->nrmaps - 1; i >= 0 && !ret; i--)
+		if (R->rmaps[i].pid == getpid() && R->rmaps[i].start >= a &&
+		    R->rmaps[i].start + R->rmaps[i].len <= a + len)
+			R->rmaps[i] = R->rmaps[--R->nrmaps];
+	unlock();
+	return ret;
+}
+
+/* Does [addr, addr+len) touch a mapping of K2U ring data? */
+static bool addr_is_k2u_data(void *addr, size_t len)
+{
+	unsigned long a = (unsigned long)addr;
+	bool found = false;
+	int i;
+
+	lock();
+	for (i = 0; i < R->nrmaps && !found; i++)
+		found = R->rmaps[i].pid == getpid() && R->rmaps[i].k2u_data &&
+			R->rmaps[i].start < a + len &&
+			R->rmaps[i].start + R->rmaps[i].len > a;
+	unlock();
+	return found;
+}
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	struct stat st;
@@ -607,6 +828,30 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		if (prot & PROT_EXEC) {
 			errno = EPERM;
 			return MAP_FAILED;
+		}
+		if (m.index == KSHM_INDEX_NONE) {
+			void *p;
+
+			/* Against a set-up: the ring is there or not. */
+			lock();
+			m = *meta_of_ino(st.st_ino);
+			if (!m.ring && fstat(fd, &st))
+				abort();
+			if (m.ring) {
+				p = ring_mmap(len, prot, fd, off, &st, &m);
+			} else if (off < 0 || (uint64_t)off + len > (uint64_t)st.st_size) {
+				errno = EINVAL;
+				p = MAP_FAILED;
+			} else if (injected()) {
+				errno = ENOMEM;
+				p = MAP_FAILED;
+			} else {
+				p = real_mmap(addr, len, prot, flags, fd, off);
+				if (p != MAP_FAILED)
+					add_rmap(p, len, st.st_ino, false);
+			}
+			unlock();
+			return p;
 		}
 		if (off < 0 || (uint64_t)off + len > (uint64_t)st.st_size) {
 			errno = EINVAL;
@@ -633,6 +878,8 @@ int mprotect(void *addr, size_t len, int prot)
 {
 	if ((prot & PROT_EXEC) && addr_is_region(addr, len))
 		return ret_err(EACCES);
+	if ((prot & PROT_WRITE) && R && addr_is_k2u_data(addr, len))
+		return ret_err(EACCES);
 	return real_mprotect(addr, len, prot);
 }
 
@@ -654,13 +901,15 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 }
 
 /* A write at off: short at the end, ENOSPC at or past it. */
-static ssize_t region_write(int fd, const struct stat *st, const void *buf,
-			    size_t len, off_t off, bool positioned)
+static ssize_t region_write(int fd, const struct stat *st, const struct meta *m,
+			    const void *buf, size_t len, off_t off, bool positioned)
 {
 	ssize_t ret;
 
 	if ((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
 		return ret_err(EBADF);
+	if (m->ring == KSHM_RING_K2U)
+		return ret_err(EPERM);
 	if (!len)
 		return 0;
 	if (off >= st->st_size)
@@ -682,7 +931,7 @@ ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 
 	switch (kind_of_fd(fd, &st, &m)) {
 	case 1:
-		return region_write(fd, &st, buf, len, off, true);
+		return region_write(fd, &st, &m, buf, len, off, true);
 	case 2:
 		return ret_err(EINVAL);
 	}
@@ -705,8 +954,8 @@ ssize_t write(int fd, const void *buf, size_t len)
 	}
 	switch (kind_of_fd(fd, &st, &m)) {
 	case 1:
-		return region_write(fd, &st, buf, len, lseek(fd, 0, SEEK_CUR),
-				    false);
+		return region_write(fd, &st, &m, buf, len,
+				    lseek(fd, 0, SEEK_CUR), false);
 	case 2:
 		return ret_err(EINVAL);
 	}
@@ -721,6 +970,96 @@ ssize_t read(int fd, void *buf, size_t len)
 	if (kind_of_fd(fd, &st, &m) == 2)
 		return ret_err(EINVAL);
 	return real_read(fd, buf, len);
+}
+
+/*
+ * A ring's readiness, as the driver's poll: the waiting flag stored
+ * before the look (1, or at least 8) and never cleared; a bad K2U
+ * consumer breaks the ring, a bad U2K producer is "room" (the kernel
+ * consumer, which there is none of here, would break it).
+ */
+static short ring_revents(int ufd, const struct stat *st, short events)
+{
+	struct kshm_ring_ctrl ctl;
+	struct meta *x;
+	bool k2u, ok, ready;
+	uint32_t *waiting, v;
+	uint64_t want;
+	char path[64];
+	short rev;
+	int fd;
+
+	/* The driver writes the page whatever the caller's fd may do. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", ufd);
+	fd = real_open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		abort();
+	lock();
+	x = meta_of_ino(st->st_ino);
+	k2u = x->ring == KSHM_RING_K2U;
+	if (x->broken) {
+		unlock();
+		close(fd);
+		return POLLERR;
+	}
+	if (pread(fd, &ctl, sizeof(ctl), 0) != sizeof(ctl))
+		abort();
+	waiting = k2u ? &ctl.consumer_waiting : &ctl.producer_waiting;
+	v = k2u ? 1 : *waiting > KSHM_REC_ALIGN ? *waiting : KSHM_REC_ALIGN;
+	real_pwrite(fd, &v, 4, (char *)waiting - (char *)&ctl);
+	if (k2u) {		/* nothing produced: the consumer must be at 0 */
+		ok = ctl.consumer == 0 || planted("ring-nobreak");
+		ready = false;
+	} else {		/* nothing consumed: from 0 */
+		ok = true;
+		want = v > x->ring_size ? x->ring_size : v;
+		ready = ctl.producer % KSHM_REC_ALIGN || ctl.producer > x->ring_size ||
+			(planted("ring-early-pollout") ?
+			 ctl.producer < x->ring_size :
+			 x->ring_size - ctl.producer >= want);
+	}
+	if (!ok) {
+		x->broken = true;
+		x->wakeups++;
+		v = x->ring | KSHM_RING_BROKEN;
+		real_pwrite(fd, &v, 4, offsetof(struct kshm_ring_ctrl, flags));
+		unlock();
+		close(fd);
+		return POLLERR;
+	}
+	rev = 0;
+	if (ready)
+		rev = (k2u ? POLLIN | POLLRDNORM : POLLOUT | POLLWRNORM) & events;
+	unlock();
+	close(fd);
+	return rev;
+}
+
+/* poll() of region fds only: a ring as above, a plain region ready. */
+int poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	struct stat st;
+	struct meta m;
+	nfds_t i;
+	int cnt, pass;
+
+	if (!R)
+		return real_poll(fds, n, timeout);
+	for (i = 0; i < n; i++)
+		if (kind_of_fd(fds[i].fd, &st, &m) != 1)
+			return real_poll(fds, n, timeout);
+	for (pass = 0; pass < 2; pass++) {
+		for (cnt = 0, i = 0; i < n; i++) {
+			kind_of_fd(fds[i].fd, &st, &m);
+			fds[i].revents = m.ring ? ring_revents(fds[i].fd, &st, fds[i].events) :
+					 fds[i].events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
+			cnt += !!fds[i].revents;
+		}
+		if (cnt || !timeout)
+			return cnt;
+		usleep(timeout > 0 ? timeout * 1000 : 100000);
+	}
+	return 0;
 }
 
 pid_t fork(void)
@@ -748,6 +1087,8 @@ __attribute__((constructor)) static void fake_init(void)
 	real_open = dlsym(RTLD_NEXT, "open");
 	real_ioctl = dlsym(RTLD_NEXT, "ioctl");
 	real_mmap = dlsym(RTLD_NEXT, "mmap");
+	real_munmap = dlsym(RTLD_NEXT, "munmap");
+	real_poll = dlsym(RTLD_NEXT, "poll");
 	real_mprotect = dlsym(RTLD_NEXT, "mprotect");
 	real_mremap = dlsym(RTLD_NEXT, "mremap");
 	real_pwrite = dlsym(RTLD_NEXT, "pwrite");

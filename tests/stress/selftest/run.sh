@@ -3,7 +3,9 @@
 # Self-test of kshm-stress on the host, without the module: option
 # parsing, the clean failure without /dev/kshm0, then short runs against
 # fake-kshm.so (a tmpfs stand-in for the driver), without and with
-# --regions. It tests the tester's model and bookkeeping, not the driver.
+# --regions and --rings. It tests the tester's model and bookkeeping, not
+# the driver. The --rings runs make 7 x OPS operations: the ring
+# operations are an eighth of the mix, and a ring must be set up first.
 # usage: run.sh BIN FAKE_SO [OPS]
 bin=$1 fake=$2 ops=${3:-3000}
 fails=0
@@ -35,7 +37,9 @@ check "$([ $rc = 1 ] && grep -q "^KSHM-RESULT FAIL stress:seed=1:ops=10 open $di
 # an open racing a destroy may give ENODEV or another region, as misc does.
 for args in "--seed 0 --ops $ops" "--regions --seed 7 --ops $ops" \
 	    "--regions --seed 8 --ops $ops --max-pages 16" \
-	    "--fault-inject --regions --seed 9 --ops $ops"; do
+	    "--fault-inject --regions --seed 9 --ops $ops" \
+	    "--rings --seed 10 --ops $((ops * 7))" \
+	    "--fault-inject --rings --seed 12 --ops $((ops * 7))"; do
 	rm -rf "$dir/fake"
 	KSHM_FAKE_MISC=1 KSHM_FAKE_ENOMEM=5 KSHM_FAKE_DIR=$dir/fake \
 		LD_PRELOAD=$fake "$bin" $args \
@@ -44,17 +48,23 @@ for args in "--seed 0 --ops $ops" "--regions --seed 7 --ops $ops" \
 	tail -n 3 "$dir/out" | sed 's/^/  /'
 	check "$([ $rc = 0 ] && grep -q '^KSHM-RESULT PASS' "$dir/out" && echo ok)" \
 		"against the fake: $args"
-	case $args in *--regions*)
+	case $args in *--regions* | *--rings*)
 		# Everything made at run time is destroyed at the end.
 		left=$(ls "$dir/fake" | grep -c '^kshm-')
 		check "$([ "$left" = 0 ] && echo ok)" "no run-time region left ($args)"
 	esac
 done
 # Each planted bug must fail the run (the fake's KSHM_FAKE_BUG).
-for bug in destroy-zeroes destroy-keeps create-twice list-skips open-other; do
+for bug in destroy-zeroes destroy-keeps create-twice list-skips open-other \
+	   ring-views ring-nobreak ring-k2u-write ring-early-pollout \
+	   ring-setup-mapped; do
 	rm -rf "$dir/fake"
+	case $bug in
+	ring-*)	args="--rings --seed 3 --ops $((ops * 7))" ;;
+	*)	args="--regions --seed 3 --ops $ops" ;;
+	esac
 	KSHM_FAKE_BUG=$bug KSHM_FAKE_DIR=$dir/fake LD_PRELOAD=$fake "$bin" \
-		--regions --seed 3 --ops "$ops" --time-limit 300 >"$dir/out" 2>&1
+		$args --time-limit 300 >"$dir/out" 2>&1
 	rc=$?
 	grep '^KSHM-RESULT' "$dir/out" | cut -c1-200 | sed 's/^/  /'
 	check "$([ $rc = 1 ] && grep -q '^KSHM-RESULT FAIL' "$dir/out" && echo ok)" \
