@@ -172,16 +172,18 @@ bool kshm_ring_args_ok(u64 size, u32 flags)
  * @flags: KSHM_RING_K2U or KSHM_RING_U2K
  *
  * Every page is allocated and cleared now, so that a producer in atomic
- * context never allocates. The ring lives as long as the region.
+ * context never allocates. The ring lives as long as the region. A set-up
+ * that fails for want of memory puts the region's size back; when the
+ * ring was smaller than the region, what lay past it is gone.
  *
  * Return: the ring; ERR_PTR(-EINVAL) for bad flags or size; -EBUSY while
  * the region is mapped or holds a ring; -ENOMEM.
  */
 struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 {
+	struct page **vpages = NULL;
+	pgoff_t n, i, old_npages;
 	struct kshm_ring *ring;
-	struct page **vpages;
-	pgoff_t n, i;
 	void *vaddr;
 	int ret;
 
@@ -209,23 +211,25 @@ struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 	ret = -EBUSY;
 	if (r->ring || atomic_long_read(&r->mappings) || r->kmaps)
 		goto err_unlock;
-	if (r->npages != n + 1) {
+	/* Allocated before anything changes: its failure changes nothing. */
+	ret = -ENOMEM;
+	vpages = kvmalloc_array(1 + 2 * n, sizeof(*vpages),
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!vpages)
+		goto err_unlock;
+	old_npages = r->npages;
+	if (old_npages != n + 1) {
 		ret = r->ops->resize(r, n + 1);
 		if (ret)
-			goto err_unlock;
+			goto err_free_vpages;
 		WRITE_ONCE(r->npages, n + 1);
 		r->generation++;
 	}
 	ring->pages = kshm_region_pin_pages(r, n + 1);
 	if (IS_ERR(ring->pages)) {
 		ret = PTR_ERR(ring->pages);
-		goto err_unlock;
+		goto err_restore_size;
 	}
-	ret = -ENOMEM;
-	vpages = kvmalloc_array(1 + 2 * n, sizeof(*vpages),
-				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!vpages)
-		goto err_unpin_pages;
 	vpages[0] = ring->pages[0];
 	for (i = 0; i < n; i++) {
 		vpages[1 + i] = ring->pages[1 + i];
@@ -233,6 +237,8 @@ struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 	}
 	vaddr = vmap(vpages, 1 + 2 * n, VM_MAP, PAGE_KERNEL);
 	kvfree(vpages);
+	vpages = NULL;
+	ret = -ENOMEM;
 	if (!vaddr)
 		goto err_unpin_pages;
 
@@ -255,6 +261,17 @@ struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 
 err_unpin_pages:
 	kshm_region_unpin_pages(ring->pages, n + 1);
+err_restore_size:
+	/*
+	 * Best effort: a grown region gets its size back whole (the new
+	 * pages were empty); a shrunk one has lost what lay past the ring.
+	 */
+	if (old_npages != n + 1 && !r->ops->resize(r, old_npages)) {
+		WRITE_ONCE(r->npages, old_npages);
+		r->generation++;
+	}
+err_free_vpages:
+	kvfree(vpages);
 err_unlock:
 	up_write(&r->lock);
 	kfree(ring);
