@@ -22,7 +22,7 @@ fault_inject_set() {
 }
 
 if fault_inject_set failslab 5 && fault_inject_set fail_page_alloc 5; then
-	counted "$group/stress_fault_inject" kshm-stress --fault-inject --regions \
+	counted "$group/stress_fault_inject" kshm-stress --fault-inject --rings \
 		--seed "$kshm_stress_seed" --ops $((kshm_stress_ops / 5)) \
 		/dev/kshm0 /dev/kshm1
 	fault_inject_set failslab 0

@@ -39,7 +39,7 @@ grep -v '^#' /groups | while read -r group params; do
 	done
 	# Seeded random operations from 4 workers in 2 processes, checked
 	# against a model of every byte.
-	counted "$group/stress" kshm-stress --regions --seed "$kshm_stress_seed" \
+	counted "$group/stress" kshm-stress --rings --seed "$kshm_stress_seed" \
 		--ops "$kshm_stress_ops" /dev/kshm0 /dev/kshm1
 	[ "$kshm_run" = debug ] && . /faultinject.sh
 	. /lifecycle.sh
