@@ -51,4 +51,5 @@ leak_fill_cycle vmalloc
 . /partial-load.sh
 . /kapi.sh
 . /ring-clients.sh
+. /kclients.sh
 . /params.sh
