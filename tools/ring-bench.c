@@ -28,7 +28,7 @@
  * the same record, so no record is dropped and every method moves all N.
  * The ring-* rows count the consumer wake-ups the driver made
  * (ring_wakeups in sysfs) and the refused attempts (ring full, retried).
- * Each figure is the best of RUNS runs.
+ * Each figure is the best of RUNS runs, the methods of a size taking turns.
  *
  * The producer threads are bound to one CPU (the modules' cpu= parameter)
  * and ring-bench to another, the same for every method, so that the
@@ -688,41 +688,59 @@ static void run_method(enum method m, uint32_t size, uint64_t count,
 }
 
 /*
- * The best of RUNS runs of @count records; or, unless -n fixed the
- * counts, of as many records as fill run_seconds by a first, shorter run
- * (a twentieth of @count, a thousandth for round trips), so that every
- * method's runs last about as long and meet the same share of whatever
- * else the machine runs.
+ * How many records a run of @m moves: unless -n fixed the counts, as
+ * many as fill run_seconds by a first, shorter run (a twentieth of
+ * @count, a thousandth for round trips), so that every method's runs last
+ * about as long and meet the same share of whatever else the machine runs.
  */
-static void run_one(enum method m, uint32_t size, uint64_t count,
-		    struct result *best)
+static uint64_t run_count(enum method m, uint32_t size, uint64_t count,
+			  struct result *best)
 {
-	uint64_t stalls = 0;
 	struct result res;
-	int i;
 
 	if (run_seconds > 0) {
 		uint64_t first = count / (m == ECHO_RTT ? 1000 : 20);
 
 		run_method(m, size, first ? first : 1, &res);
-		stalls += res.stalls;
+		best->stalls += res.stalls;
 		count = res.rate * run_seconds;
-		if (count < 1000)
-			count = 1000;
-	} else if (m == ECHO_RTT) {
-		count = count / 10 ? count / 10 : 1;
+		return count < 1000 ? 1000 : count;
 	}
+	if (m == ECHO_RTT)
+		return count / 10 ? count / 10 : 1;
+	return count;
+}
+
+/*
+ * The best of RUNS runs of each method, taken in turns (one run of each,
+ * then again), so that a busy spell of the machine falls on all alike.
+ * Poll timeouts are every run's.
+ */
+static void run_size(const bool *want, uint32_t size, uint64_t count,
+		     struct result *best[NR_METHODS])
+{
+	uint64_t n[NR_METHODS] = { 0 };
+	struct result res;
+	int i, m;
+
+	for (m = 0; m < NR_METHODS; m++)
+		if (want[m])
+			n[m] = run_count(m, size, count, best[m]);
 	for (i = 0; i < runs; i++) {
-		run_method(m, size, count, &res);
-		res.count = count;
-		stalls += res.stalls;
-		if (!best->done || res.rate > best->rate) {
-			*best = res;
-			best->done = true;
+		for (m = 0; m < NR_METHODS; m++) {
+			if (!want[m])
+				continue;
+			run_method(m, size, n[m], &res);
+			res.count = n[m];
+			res.stalls += best[m]->stalls;
+			if (!best[m]->done || res.rate > best[m]->rate) {
+				*best[m] = res;
+				best[m]->done = true;
+			} else {
+				best[m]->stalls = res.stalls;
+			}
 		}
 	}
-	/* Every run's, not only the best one's. */
-	best->stalls = stalls;
 }
 
 static int parse_list(const char *arg, unsigned long long *v, int max)
@@ -908,14 +926,16 @@ int main(int argc, char **argv)
 	printf("; producer threads on CPU %d, consumer on CPU %d (-1: anywhere)\n",
 	       prod, cons);
 	for (i = 0; i < nsizes; i++) {
-		for (m = 0; m < NR_METHODS; m++) {
-			if (!want[m])
-				continue;
-			run_one(m, sizes[i], counts[i], &res[m][i]);
-			fprintf(stderr, "ring-bench: %-11s %6llu B: %10.0f /s%s\n",
-				method_names[m], sizes[i], res[m][i].rate,
-				res[m][i].stalls ? " (a poll() timed out)" : "");
-		}
+		struct result *best[NR_METHODS];
+
+		for (m = 0; m < NR_METHODS; m++)
+			best[m] = &res[m][i];
+		run_size(want, sizes[i], counts[i], best);
+		for (m = 0; m < NR_METHODS; m++)
+			if (want[m])
+				fprintf(stderr, "ring-bench: %-11s %6llu B: %10.0f /s%s\n",
+					method_names[m], sizes[i], res[m][i].rate,
+					res[m][i].stalls ? " (a poll() timed out)" : "");
 	}
 	printf("\n");
 	print_tables(want, sizes, nsizes, res);
