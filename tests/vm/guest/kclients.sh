@@ -65,7 +65,7 @@ kclients_group() {
 	# A spinning consumer never asks to be woken: no wake-up per record
 	# (one at most, when a poll() of the run before left the flag set).
 	expect "$group/busy_consumer_woken_at_most_once_per_run" \
-		awk -F'|' '/^\| ring-busy/ { n++; if ($6 + 0 > 1) bad = 1 }
+		awk -F'|' '/^\| ring-busy/ { n++; if ($7 + 0 > 1) bad = 1 }
 			END { exit bad || !n }' /tmp/kclients.out
 
 	# Pinned while user space holds the region.
