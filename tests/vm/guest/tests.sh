@@ -7,8 +7,18 @@
 . /lib.sh
 . /leaks.sh
 
+# kshm_groups, kshm_only, kshm_scripts: tests/vm/run's VM_GROUPS, VM_ONLY
+# and VM_SCRIPTS, for a developer's shorter runs ("all" by default).
+wanted() {
+	[ "$1" = all ] && return 0
+	case ",$1," in *",$2,"*) return 0 ;; esac
+	return 1
+}
+only=$kshm_only
+[ "${only:-all}" = all ] && only='*'
 grep -v '^#' /groups | while read -r group params; do
 	[ -n "$group" ] || continue
+	wanted "${kshm_groups:-all}" "$group" || continue
 	echo "KSHM-GROUP $group ($params)"
 	leak_begin
 	if ! insmod /kshm.ko $params; then
@@ -20,36 +30,44 @@ grep -v '^#' /groups | while read -r group params; do
 		expect "$group/fresh_regions_have_no_resident_pages" \
 			test "$(sysval kshm0 resident_pages)$(sysval kshm1 resident_pages)" = 00
 	fi
-	for t in /tests/*; do
+	for t in /tests/$only; do
+		[ -x "$t" ] || continue
 		KSHM_GROUP=$group CK_VERBOSITY=verbose CK_DEFAULT_TIMEOUT=120 "$t"
 		echo "KSHM-RUN $group ${t##*/} rc=$?"
 	done
-	# Every example must run and succeed against the real driver.
-	# Examples that need a client module exit 77 without it: a skip
-	# here; ring-clients.sh runs them with their modules loaded.
-	for ex in /examples/*; do
-		[ -x "$ex" ] || continue
-		"$ex" >/tmp/example.out 2>&1
-		case $? in
-		0)	result PASS "$group/example:${ex##*/}" ;;
-		77)	skip "$group/example:${ex##*/}" "$(tail -n 1 /tmp/example.out)" ;;
-		*)	result FAIL "$group/example:${ex##*/}"
-			cat /tmp/example.out ;;
-		esac
-	done
-	# Seeded random operations from 4 workers in 2 processes, checked
-	# against a model of every byte.
-	counted "$group/stress" kshm-stress --rings --seed "$kshm_stress_seed" \
-		--ops "$kshm_stress_ops" /dev/kshm0 /dev/kshm1
-	[ "$kshm_run" = debug ] && . /faultinject.sh
-	. /lifecycle.sh
+	# A developer's VM_ONLY run stops at the test programs.
+	if [ "${kshm_only:-all}" = all ]; then
+		# Every example must run and succeed against the real driver.
+		# Examples that need a client module exit 77 without it: a skip
+		# here; ring-clients.sh runs them with their modules loaded.
+		for ex in /examples/*; do
+			[ -x "$ex" ] || continue
+			"$ex" >/tmp/example.out 2>&1
+			case $? in
+			0)	result PASS "$group/example:${ex##*/}" ;;
+			77)	skip "$group/example:${ex##*/}" "$(tail -n 1 /tmp/example.out)" ;;
+			*)	result FAIL "$group/example:${ex##*/}"
+				cat /tmp/example.out ;;
+			esac
+		done
+		# Seeded random operations from 4 workers in 2 processes, checked
+		# against a model of every byte.
+		counted "$group/stress" kshm-stress --rings --seed "$kshm_stress_seed" \
+			--ops "$kshm_stress_ops" /dev/kshm0 /dev/kshm1
+		[ "$kshm_run" = debug ] && . /faultinject.sh
+		. /lifecycle.sh
+	fi
 	leak_end
 done
-echo "KSHM-GROUP leaks"
-leak_fill_cycle pages
-leak_fill_cycle vmalloc
-. /partial-load.sh
-. /kapi.sh
-. /ring-clients.sh
-. /kclients.sh
-. /params.sh
+# After a VM_ONLY run, only the scripts VM_SCRIPTS names ("leaks" is
+# the leak cycles).
+scripts=${kshm_scripts:-all}
+[ "${kshm_only:-all}" = all ] || [ "$scripts" != all ] || scripts=none
+if wanted "$scripts" leaks; then
+	echo "KSHM-GROUP leaks"
+	leak_fill_cycle pages
+	leak_fill_cycle vmalloc
+fi
+for s in partial-load kapi ring-clients kclients params; do
+	wanted "$scripts" $s && . /$s.sh
+done
