@@ -21,7 +21,7 @@ backports_file=$sources_dir/kshm-bookworm-backports.sources
 packages=(gcc make libc6-dev check pkg-config busybox-static cpio
 	  qemu-system-x86 sparse groff-base man-db kmod bc flex bison
 	  libelf-dev libssl-dev dwarves cppcheck linux-source-6.1 xz-utils perl
-	  gnuplot-nox
+	  gnuplot-nox dkms
 	  ${KSHM_DEPS_EXTRA:-})
 
 log() { echo "deps: $*" >&2; }
