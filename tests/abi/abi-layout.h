@@ -26,7 +26,8 @@
 	X(kshm_rec_hdr, 8, flags)		\
 	X(kshm_ring_ctrl, 192, __reserved)	\
 	X(kshm_ring_setup, 16, size)		\
-	X(kshm_ring_notify, 8, __pad)
+	X(kshm_ring_notify, 8, __pad)		\
+	X(kshm_fault_policy, 32, __reserved)
 
 /* X(tag, field, offset, size): every field, in order. */
 #define KSHM_ABI_FIELDS(X)			\
@@ -43,7 +44,13 @@
 	X(kshm_info, page_size, 64, 4)		\
 	X(kshm_info, __pad, 68, 4)		\
 	X(kshm_info, name, 72, 32)		\
-	X(kshm_info, __reserved, 104, 64)	\
+	X(kshm_info, around_pages, 104, 8)	\
+	X(kshm_info, prefault_pages, 112, 8)	\
+	X(kshm_info, huge_maps, 120, 8)		\
+	X(kshm_info, huge_fallbacks, 128, 8)	\
+	X(kshm_info, fault_around, 136, 4)	\
+	X(kshm_info, fault_flags, 140, 4)	\
+	X(kshm_info, __reserved, 144, 24)	\
 	X(kshm_resize, size, 0, 8)		\
 	X(kshm_resize, flags, 8, 8)		\
 	X(kshm_create, argsz, 0, 4)		\
@@ -81,7 +88,10 @@
 	X(kshm_ring_setup, __pad, 4, 4)		\
 	X(kshm_ring_setup, size, 8, 8)		\
 	X(kshm_ring_notify, flags, 0, 4)	\
-	X(kshm_ring_notify, __pad, 4, 4)
+	X(kshm_ring_notify, __pad, 4, 4)	\
+	X(kshm_fault_policy, flags, 0, 4)	\
+	X(kshm_fault_policy, fault_around, 4, 4) \
+	X(kshm_fault_policy, __reserved, 8, 24)
 
 /*
  * X(command, argument tag, direction, nr, value): every command. The
@@ -94,6 +104,7 @@
 	X(KSHM_IOC_SET_SIZE, kshm_resize, _IOC_WRITE, 0x11, 0x4010e711)	\
 	X(KSHM_IOC_RING_SETUP, kshm_ring_setup, _IOC_WRITE, 0x12, 0x4010e712) \
 	X(KSHM_IOC_RING_NOTIFY, kshm_ring_notify, _IOC_WRITE, 0x13, 0x4008e713) \
+	X(KSHM_IOC_SET_FAULT_POLICY, kshm_fault_policy, _IOC_WRITE, 0x14, 0x4020e714) \
 	X(KSHM_IOC_CREATE, kshm_create, _IOC_WRITE, 0x20, 0x4060e720)	\
 	X(KSHM_IOC_DESTROY, kshm_destroy, _IOC_WRITE, 0x21, 0x4028e721)	\
 	X(KSHM_IOC_LIST, kshm_list, _IOC_READ | _IOC_WRITE, 0x22, 0xc018e722)
@@ -150,6 +161,7 @@ _Static_assert(_IOC_SIZE(KSHM_IOC_LIST) == KSHM_LIST_SIZE_VER0,
 #define KSHM_ABI_CONSTANTS(X)				\
 	X(KSHM_BACKING_PAGES, 0)			\
 	X(KSHM_BACKING_VMALLOC, 1)			\
+	X(KSHM_BACKING_HUGE, 2)				\
 	X(KSHM_NAME_MAX, 32)				\
 	X(KSHM_CREATE_NAME_LEN, 26)			\
 	X(KSHM_INDEX_NONE, 0xffffffff)			\
@@ -162,6 +174,11 @@ _Static_assert(_IOC_SIZE(KSHM_IOC_LIST) == KSHM_LIST_SIZE_VER0,
 	X(KSHM_INFO_INDEX, 0x40)			\
 	X(KSHM_INFO_PAGE_SIZE, 0x80)			\
 	X(KSHM_INFO_NAME, 0x100)			\
+	X(KSHM_INFO_AROUND_PAGES, 0x200)		\
+	X(KSHM_INFO_PREFAULT_PAGES, 0x400)		\
+	X(KSHM_INFO_HUGE_MAPS, 0x800)			\
+	X(KSHM_INFO_HUGE_FALLBACKS, 0x1000)		\
+	X(KSHM_INFO_FAULT_POLICY, 0x2000)		\
 	X(KSHM_INFO_SIZE_VER0, 168)			\
 	X(KSHM_CREATE_SIZE_VER0, 96)			\
 	X(KSHM_LIST_SIZE_VER0, 24)			\
@@ -172,6 +189,9 @@ _Static_assert(_IOC_SIZE(KSHM_IOC_LIST) == KSHM_LIST_SIZE_VER0,
 	X(KSHM_REC_DISCARD, 0x2)			\
 	X(KSHM_REC_HDR_SIZE, 8)				\
 	X(KSHM_REC_ALIGN, 8)				\
+	X(KSHM_FAULT_PREFAULT, 0x1)			\
+	X(KSHM_FAULT_RESIDENT, 0x2)			\
+	X(KSHM_FAULT_AROUND_MAX, 512)			\
 	X(KSHM_IOC_MAGIC, 0xe7)
 
 #define KSHM_ABI_CONSTANT(name, value)					\
@@ -199,6 +219,11 @@ _Static_assert((KSHM_RING_K2U & KSHM_RING_U2K) == 0 &&
 	       "KSHM_RING_*: distinct bits");
 _Static_assert((KSHM_REC_BUSY & KSHM_REC_DISCARD) == 0,
 	       "KSHM_REC_*: distinct bits");
+_Static_assert((KSHM_FAULT_PREFAULT & KSHM_FAULT_RESIDENT) == 0,
+	       "KSHM_FAULT_*: distinct bits");
+/* A window is a power of two up to the largest, so the largest is one too. */
+_Static_assert((KSHM_FAULT_AROUND_MAX & (KSHM_FAULT_AROUND_MAX - 1)) == 0,
+	       "KSHM_FAULT_AROUND_MAX: a power of two");
 
 /*
  * The ring's control page: the producer's position, the consumer's and
