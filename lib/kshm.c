@@ -183,6 +183,24 @@ int kshm_resize(struct kshm *k, uint64_t size)
 	return 0;
 }
 
+/* Unknown flags and bad windows never reach the driver, as ring set-up's. */
+int kshm_set_fault_policy(struct kshm *k, unsigned int fault_around,
+			  unsigned int flags)
+{
+	struct kshm_fault_policy arg = {
+		.flags = flags,
+		.fault_around = fault_around,
+	};
+
+	if (!k || (flags & ~(KSHM_FAULT_PREFAULT | KSHM_FAULT_RESIDENT)) ||
+	    fault_around > KSHM_FAULT_AROUND_MAX ||
+	    (fault_around & (fault_around - 1)))
+		return kshm_err(-EINVAL);
+	if (ioctl(k->fd, KSHM_IOC_SET_FAULT_POLICY, &arg) < 0)
+		return kshm_err(-errno);
+	return 0;
+}
+
 void *kshm_map(struct kshm *k, uint64_t offset, size_t length, int prot)
 {
 	uint64_t end;

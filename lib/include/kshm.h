@@ -32,6 +32,8 @@
  * Regions: /dev/kshmN are made when the module loads; kshm_create()
  * makes /dev/kshm-NAME at run time through the control node /dev/kshm
  * (root only by default), kshm_destroy() removes it again.
+ * kshm_set_fault_policy() chooses how many pages one fault maps, and
+ * whether mmap() maps everything up front.
  *
  * Rings: kshm_ring_setup() lays a ring of records over a region, and
  * kshm_ring_map() maps it for the user space side: the consumer of a
@@ -57,7 +59,7 @@ extern "C" {
 #endif
 
 #define KSHM_VERSION_MAJOR	0
-#define KSHM_VERSION_MINOR	3
+#define KSHM_VERSION_MINOR	4
 
 #ifndef KSHM_EXPORT
 #define KSHM_EXPORT __attribute__((visibility("default")))
@@ -83,7 +85,7 @@ struct kshm_ring;
 struct kshm_create_opts {
 	size_t sz;		/* sizeof(struct kshm_create_opts) */
 	uint64_t max_size;	/* bytes a resize may reach; 0: the size */
-	uint32_t backing;	/* KSHM_BACKING_*; 0: KSHM_BACKING_PAGES */
+	uint32_t backing;	/* KSHM_BACKING_PAGES (0), _VMALLOC, _HUGE */
 	uint32_t mode;		/* node permissions, within 0666; 0: the
 				 * module's "mode" parameter */
 };
@@ -126,9 +128,12 @@ KSHM_EXPORT int kshm_fd(const struct kshm *k);
 
 /*
  * Fill @info with a snapshot of the region: size, max_size,
- * resident_pages, faults, mappings, backing, index, page_size and name.
- * The library zeroes @info and sets argsz and flags; info->mask says
- * which fields the driver filled, and the others read zero.
+ * resident_pages, faults, mappings, backing, index, page_size, name, the
+ * fault counters (around_pages, prefault_pages, huge_maps,
+ * huge_fallbacks) and the fault policy in force (fault_around,
+ * fault_flags). The library zeroes @info and sets argsz and flags;
+ * info->mask says which fields the driver filled, and the others read
+ * zero.
  *
  * Returns 0, or -EINVAL for a NULL argument.
  */
@@ -143,6 +148,25 @@ KSHM_EXPORT int kshm_info(struct kshm *k, struct kshm_info *info);
  * a handle opened O_RDONLY; -ENOMEM.
  */
 KSHM_EXPORT int kshm_resize(struct kshm *k, uint64_t size);
+
+/*
+ * Set how faults of the region's mappings map pages, in every process,
+ * from the next fault on (KSHM_IOC_SET_FAULT_POLICY). @fault_around is
+ * the pages one fault maps: a power of two from 1 (only the faulting
+ * page) to KSHM_FAULT_AROUND_MAX (512), or 0 to follow the module's
+ * fault_around parameter. @flags: KSHM_FAULT_PREFAULT, mmap() maps the
+ * whole new mapping before it returns; KSHM_FAULT_RESIDENT, a fault maps
+ * only the pages of its window that already hold memory. Backing huge
+ * ignores the window (a fault maps its 2 MiB chunk). kshm_info() reports
+ * the policy in force (fault_around, fault_flags).
+ *
+ * Returns 0; -EINVAL for a NULL handle, unknown @flags or a @fault_around
+ * that is not 0 nor a power of two up to KSHM_FAULT_AROUND_MAX (all
+ * before any system call); -EBADF for a handle opened O_RDONLY; -ENOTTY
+ * from a driver older than libkshm 0.4.
+ */
+KSHM_EXPORT int kshm_set_fault_policy(struct kshm *k, unsigned int fault_around,
+				      unsigned int flags);
 
 /*
  * Map @length bytes of the region from @offset, shared, with @prot
@@ -167,18 +191,20 @@ KSHM_EXPORT void *kshm_map(struct kshm *k, uint64_t offset, size_t length,
 KSHM_EXPORT int kshm_unmap(void *addr, size_t length);
 
 /*
- * Make a region of @size bytes (rounded up to whole pages) and its node
- * /dev/kshm-@name, through KSHM_CTL_PATH. @name is 1 to
- * KSHM_CREATE_NAME_LEN (26) characters of [a-z0-9_-], so that the node's
- * name fits in kshm_info.name. @opts may be NULL for the defaults.
+ * Make a region of @size bytes (rounded up to whole pages, or to 2 MiB
+ * for KSHM_BACKING_HUGE) and its node /dev/kshm-@name, through
+ * KSHM_CTL_PATH. @name is 1 to KSHM_CREATE_NAME_LEN (26) characters of
+ * [a-z0-9_-], so that the node's name fits in kshm_info.name. @opts may
+ * be NULL for the defaults.
  *
  * Returns 0; -EINVAL for a NULL or bad @name, a zero @size, an @opts->sz
  * below sizeof(size_t) or with non-zero bytes past the library's struct,
  * or what the driver refuses (size above max_size, max_size above 64 GiB,
- * unknown backing, mode bits outside 0666); -EEXIST when a region of that
- * name exists; -ENOSPC when the driver's limit on regions or on their
- * total max_size is reached; -ENOMEM; open(2)'s -errno on KSHM_CTL_PATH
- * (-ENOENT without the driver, -EACCES without permission).
+ * KSHM_BACKING_HUGE with a max_size below 2 MiB, unknown backing, mode
+ * bits outside 0666); -EEXIST when a region of that name exists; -ENOSPC
+ * when the driver's limit on regions or on their total max_size is
+ * reached; -ENOMEM; open(2)'s -errno on KSHM_CTL_PATH (-ENOENT without
+ * the driver, -EACCES without permission).
  */
 KSHM_EXPORT int kshm_create(const char *name, uint64_t size,
 			    const struct kshm_create_opts *opts);
