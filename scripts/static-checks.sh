@@ -35,7 +35,7 @@ while read -r rel kdir _; do
 	dir=$out/sparse-$rel
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp -r "$top/driver" "$top/include" "$dir/"
+	cp -r "$top/driver" "$top/include" "$top/VERSION" "$dir/"
 	make -C "$kdir" M="$dir/driver" C=2 modules >"$dir/log" 2>&1 ||
 		echo "build failed" >>"$dir/log"
 	# Sparse and the compiler report as "file:line:col: warning|error".
