@@ -174,3 +174,4 @@ module_exit(kshm_exit);
 MODULE_DESCRIPTION("Zero-copy shared memory between the kernel and user space");
 MODULE_AUTHOR("The kshm developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(KSHM_VERSION);
