@@ -32,6 +32,8 @@ struct module;
  * struct kshm_backing_ops - how a region holds its pages
  * @name: the name users give ("backing" parameter, sysfs, log lines)
  * @id: KSHM_BACKING_*, its index in kshm_backings[]
+ * @order: pages are held in blocks of 1 << @order: a region's size is a
+ *	whole number of blocks, and a fault maps the whole block it hits
  * @alloc: set up storage for @npages pages in @r->priv; called once,
  *	before any other call
  * @free: release all storage; nothing uses the region any more
@@ -49,6 +51,7 @@ struct module;
 struct kshm_backing_ops {
 	const char *name;
 	u32 id;
+	unsigned int order;
 	int (*alloc)(struct kshm_region *r, pgoff_t npages);
 	void (*free)(struct kshm_region *r);
 	int (*resize)(struct kshm_region *r, pgoff_t npages);
@@ -64,6 +67,10 @@ void kshm_backing_list(char *buf, size_t len);
 
 extern const struct kshm_backing_ops kshm_backing_pages;
 extern const struct kshm_backing_ops kshm_backing_vmalloc;
+extern const struct kshm_backing_ops kshm_backing_huge;
+
+/* Backing "huge": 2 MiB blocks, one PMD each where the kernel allows. */
+#define KSHM_HUGE_ORDER		(PMD_SHIFT - PAGE_SHIFT)
 
 /**
  * struct kshm_region - memory shared by every opener and mapping of a node
@@ -79,6 +86,12 @@ extern const struct kshm_backing_ops kshm_backing_vmalloc;
  *	backing may have moved its pages
  * @resident: pages holding memory now
  * @faults: faults served
+ * @around_pages: pages faults mapped besides the faulting page
+ * @prefault_pages: pages mmap() mapped up front (KSHM_FAULT_PREFAULT)
+ * @huge_maps: PMD entries faults installed
+ * @huge_fallbacks: faults of a block backing served with 4 KiB entries
+ * @fault_around: pages a fault maps; 0 follows the module parameter
+ * @fault_flags: KSHM_FAULT_*
  * @mappings: live VMAs; resizing is refused while non-zero
  * @index: N of /dev/kshmN, or KSHM_INDEX_NONE
  * @runtime: made at run time, so counted against the run-time limits
@@ -102,6 +115,12 @@ struct kshm_region {
 	unsigned long generation;
 	atomic_long_t resident;
 	atomic64_t faults;
+	atomic64_t around_pages;
+	atomic64_t prefault_pages;
+	atomic64_t huge_maps;
+	atomic64_t huge_fallbacks;
+	u32 fault_around;
+	u32 fault_flags;
 	atomic_long_t mappings;
 	u32 index;
 	bool runtime;
@@ -136,6 +155,8 @@ struct kshm_region_args {
 
 /* kshm_region.c */
 int kshm_size_to_pages(u64 bytes, pgoff_t *npages);
+int kshm_backing_pages_for(const struct kshm_backing_ops *ops, u64 bytes,
+			   pgoff_t *npages);
 struct kshm_region *kshm_region_create(const struct kshm_region_args *args);
 void kshm_region_get(struct kshm_region *r);
 void kshm_region_put(struct kshm_region *r);
@@ -152,14 +173,34 @@ void kshm_region_unpin_pages(struct page **pages, pgoff_t npages);
 void kshm_region_info(struct kshm_region *r, struct kshm_info *info);
 int kshm_region_info_to_user(struct kshm_region *r, void __user *uinfo,
 			     u32 argsz);
+int kshm_region_set_fault_policy(struct kshm_region *r, u32 flags,
+				 u32 fault_around);
+unsigned int kshm_region_fault_around(struct kshm_region *r);
+unsigned int kshm_region_get_pages(struct kshm_region *r, pgoff_t pgoff,
+				   unsigned int nr, bool alloc,
+				   struct page **pages);
+
+/* kshm_main.c: module parameters read at run time */
+extern unsigned int kshm_fault_around_default;
+extern bool kshm_prefault_default;
+bool kshm_fault_around_valid(unsigned int pages);
 
 /* kshm_mmap.c */
 extern bool kshm_fault_log;
 int kshm_mmap(struct file *file, struct vm_area_struct *vma);
+unsigned long kshm_get_unmapped_area(struct file *file, unsigned long addr,
+				     unsigned long len, unsigned long pgoff,
+				     unsigned long flags);
 vm_fault_t kshm_fault_done(struct kshm_region *r, struct vm_fault *vmf,
-			   struct page *page);
+			   struct page *page, unsigned int mapped);
 void kshm_vm_open(struct vm_area_struct *vma);
 void kshm_vm_close(struct vm_area_struct *vma);
+
+/* kshm_fault_around.c: many pages mapped by one fault or by mmap() */
+unsigned long kshm_map_range(struct kshm_region *r,
+			     struct vm_area_struct *vma, unsigned long start,
+			     unsigned long end, unsigned long skip, bool alloc);
+unsigned int kshm_fault_around(struct kshm_region *r, struct vm_fault *vmf);
 
 /* kshm_fops.c */
 extern const struct file_operations kshm_fops;

@@ -13,6 +13,7 @@
 const struct kshm_backing_ops *const kshm_backings[] = {
 	[KSHM_BACKING_PAGES] = &kshm_backing_pages,
 	[KSHM_BACKING_VMALLOC] = &kshm_backing_vmalloc,
+	[KSHM_BACKING_HUGE] = &kshm_backing_huge,
 	NULL,
 };
 

@@ -9,6 +9,7 @@
 #define _KSHM_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 
 /*
  * vm_flags_set()/vm_flags_clear() arrived in 6.3, which made
@@ -22,6 +23,47 @@ static inline void kshm_vma_update_flags(struct vm_area_struct *vma,
 	vm_flags_mod(vma, set, clear);
 #else
 	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
+/*
+ * .huge_fault took an enum page_entry_size until 6.6, the page order
+ * after: the type of its second argument, and its value for a PMD.
+ */
+#ifdef KSHM_HAVE_PAGE_ENTRY_SIZE
+#define kshm_huge_fault_size	enum page_entry_size
+#define KSHM_HUGE_FAULT_PMD	PE_SIZE_PMD
+#else
+#define kshm_huge_fault_size	unsigned int
+#define KSHM_HUGE_FAULT_PMD	(PMD_SHIFT - PAGE_SHIFT)
+#endif
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+#ifdef KSHM_HAVE_PFN_T
+#include <linux/pfn_t.h>
+#endif
+/* Map @page's compound block with one PMD; pfn_t went away in 6.17. */
+static inline vm_fault_t kshm_insert_pmd(struct vm_fault *vmf,
+					 struct page *page, bool write)
+{
+#ifdef KSHM_HAVE_PFN_T
+	return vmf_insert_pfn_pmd(vmf, page_to_pfn_t(page), write);
+#else
+	return vmf_insert_pfn_pmd(vmf, page_to_pfn(page), write);
+#endif
+}
+#endif
+
+/* The default placement of a mapping: mm_get_unmapped_area() from 6.10. */
+static inline unsigned long
+kshm_mm_get_unmapped_area(struct file *file, unsigned long addr,
+			  unsigned long len, unsigned long pgoff,
+			  unsigned long flags)
+{
+#ifdef KSHM_HAVE_MM_GET_UNMAPPED_AREA
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
 #endif
 }
 

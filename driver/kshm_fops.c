@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 
@@ -235,6 +236,22 @@ static long kshm_ioctl_ring_notify(struct kshm_region *r,
 	return kshm_ring_notify(ring);
 }
 
+static long kshm_ioctl_set_fault_policy(struct kshm_region *r,
+					struct file *file,
+					struct kshm_fault_policy __user *uarg)
+{
+	struct kshm_fault_policy args;
+
+	/* The policy is every mapping's: a writer's choice, as a resize. */
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (memchr_inv(args.__reserved, 0, sizeof(args.__reserved)))
+		return -EINVAL;
+	return kshm_region_set_fault_policy(r, args.flags, args.fault_around);
+}
+
 static long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kshm_region *r = file->private_data;
@@ -249,6 +266,8 @@ static long kshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return kshm_ioctl_ring_setup(r, file, uarg);
 	case KSHM_IOC_RING_NOTIFY:
 		return kshm_ioctl_ring_notify(r, uarg);
+	case KSHM_IOC_SET_FAULT_POLICY:
+		return kshm_ioctl_set_fault_policy(r, file, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -265,4 +284,5 @@ const struct file_operations kshm_fops = {
 	.unlocked_ioctl = kshm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = kshm_mmap,
+	.get_unmapped_area = kshm_get_unmapped_area,
 };

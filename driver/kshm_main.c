@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
@@ -35,11 +36,55 @@ MODULE_PARM_DESC(max_size,
 static char *kshm_backing = "pages";
 module_param_named(backing, kshm_backing, charp, 0444);
 MODULE_PARM_DESC(backing,
-		 "Region memory: \"pages\" (allocated on first touch, default) or \"vmalloc\" (one area up front)");
+		 "Region memory: \"pages\" (allocated on first touch, default), \"vmalloc\" (one area up front) or \"huge\" (2 MiB blocks on first touch)");
 
 module_param_named(fault_log, kshm_fault_log, bool, 0644);
 MODULE_PARM_DESC(fault_log,
 		 "Log one rate-limited line per page fault (default off; writable at runtime)");
+
+unsigned int kshm_fault_around_default = 16;
+
+/**
+ * kshm_fault_around_valid() - is this a fault-around window?
+ * @pages: pages one fault would map
+ *
+ * Return: true for a power of two from 1 to KSHM_FAULT_AROUND_MAX, which
+ * keeps an aligned window inside one page table.
+ */
+bool kshm_fault_around_valid(unsigned int pages)
+{
+	return is_power_of_2(pages) && pages <= KSHM_FAULT_AROUND_MAX;
+}
+
+static int kshm_fault_around_set(const char *val,
+				 const struct kernel_param *kp)
+{
+	unsigned int pages;
+	int ret;
+
+	ret = kstrtouint(val, 0, &pages);
+	if (ret)
+		return ret;
+	if (!kshm_fault_around_valid(pages))
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, pages);
+	return 0;
+}
+
+static const struct kernel_param_ops kshm_fault_around_ops = {
+	.set = kshm_fault_around_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(fault_around, &kshm_fault_around_ops,
+		&kshm_fault_around_default, 0644);
+MODULE_PARM_DESC(fault_around,
+		 "Pages one fault maps, a power of two 1..512; 1 is off (default 16; writable at runtime)");
+
+bool kshm_prefault_default;
+module_param_named(prefault, kshm_prefault_default, bool, 0444);
+MODULE_PARM_DESC(prefault,
+		 "Regions start with KSHM_FAULT_PREFAULT: mmap() maps everything (default off)");
 
 umode_t kshm_mode = 0600;
 module_param_named(mode, kshm_mode, ushort, 0444);

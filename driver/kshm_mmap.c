@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmap() of a region: nothing is mapped up front; each page is mapped by
- * .fault on its first touch, so every mapping, in every process, maps the
- * region's own pages.
+ * mmap() of a region: nothing is mapped up front (unless the region asks
+ * for KSHM_FAULT_PREFAULT); a fault maps the page it hit and the window
+ * around it (kshm_fault_around.c), so every mapping, in every process,
+ * maps the region's own pages. Backing "huge" maps a 2 MiB block with one
+ * PMD where the kernel offers .huge_fault, and with PTEs elsewhere.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched.h>
 
 #include "kshm.h"
@@ -14,13 +17,14 @@
 
 bool kshm_fault_log;
 
-static void kshm_log_fault(struct kshm_region *r, struct vm_fault *vmf)
+static void kshm_log_fault(struct kshm_region *r, struct vm_fault *vmf,
+			   unsigned int mapped, bool pmd)
 {
 	if (!__ratelimit(&r->log_rs))
 		return;
-	pr_info("%s: fault pgoff=%lu write=%d pid=%d comm=%s\n", r->name,
-		vmf->pgoff, !!(vmf->flags & FAULT_FLAG_WRITE),
-		task_pid_nr(current), current->comm);
+	pr_info("%s: fault pgoff=%lu write=%d pages=%u%s pid=%d comm=%s\n",
+		r->name, vmf->pgoff, !!(vmf->flags & FAULT_FLAG_WRITE), mapped,
+		pmd ? " pmd=1" : "", task_pid_nr(current), current->comm);
 }
 
 /**
@@ -28,20 +32,21 @@ static void kshm_log_fault(struct kshm_region *r, struct vm_fault *vmf)
  * @r: the region
  * @vmf: the fault
  * @page: the page with a reference for the PTE, or an ERR_PTR
+ * @mapped: the pages this fault maps, @page included
  *
  * Shared by the region's fault handler and the ring's.
  *
  * Return: the fault's result.
  */
 vm_fault_t kshm_fault_done(struct kshm_region *r, struct vm_fault *vmf,
-			   struct page *page)
+			   struct page *page, unsigned int mapped)
 {
 	/* Outside the region: SIGBUS; no memory: the OOM path, as shmem. */
 	if (IS_ERR(page))
 		return vmf_error(PTR_ERR(page));
 	atomic64_inc(&r->faults);
 	if (READ_ONCE(kshm_fault_log))
-		kshm_log_fault(r, vmf);
+		kshm_log_fault(r, vmf, mapped, false);
 	/* The core maps the page and drops this reference at unmap. */
 	vmf->page = page;
 	return 0;
@@ -50,10 +55,61 @@ vm_fault_t kshm_fault_done(struct kshm_region *r, struct vm_fault *vmf,
 static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
 {
 	struct kshm_region *r = vmf->vma->vm_private_data;
+	unsigned int around;
+	struct page *page;
 
-	return kshm_fault_done(r, vmf,
-			       kshm_region_get_page(r, vmf->pgoff, true, NULL));
+	page = kshm_region_get_page(r, vmf->pgoff, true, NULL);
+	if (IS_ERR(page))
+		return kshm_fault_done(r, vmf, page, 0);
+	around = kshm_fault_around(r, vmf);
+	atomic64_add(around, &r->around_pages);
+	/* A block backing reaches .fault only where a PMD could not go. */
+	if (r->ops->order)
+		atomic64_inc(&r->huge_fallbacks);
+	return kshm_fault_done(r, vmf, page, around + 1);
 }
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/*
+ * One PMD for a whole block: the 2 MiB of the address must lie inside the
+ * VMA and map a block of the region, that is, start at a block's first
+ * page. Anything else falls back to .fault. The PMD takes no page
+ * reference (a special mapping, as for VM_MIXEDMAP): the region keeps the
+ * block, and resizing waits for the last mapping to go.
+ */
+static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
+				     kshm_huge_fault_size size)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct kshm_region *r = vma->vm_private_data;
+	unsigned long haddr = vmf->address & PMD_MASK;
+	bool fresh = pmd_none(*vmf->pmd);
+	struct page *page;
+	pgoff_t pgoff;
+	vm_fault_t ret;
+
+	if (size != KSHM_HUGE_FAULT_PMD || r->ops->order != KSHM_HUGE_ORDER ||
+	    haddr < vma->vm_start ||
+	    vma->vm_end - haddr < PMD_SIZE)
+		return VM_FAULT_FALLBACK;
+	pgoff = linear_page_index(vma, haddr);
+	if (!IS_ALIGNED(pgoff, 1UL << KSHM_HUGE_ORDER))
+		return VM_FAULT_FALLBACK;
+	page = kshm_region_get_page(r, pgoff, true, NULL);
+	if (IS_ERR(page))
+		return vmf_error(PTR_ERR(page));
+	ret = kshm_insert_pmd(vmf, page, vmf->flags & FAULT_FLAG_WRITE);
+	put_page(page);
+	/* A write to a read-only PMD comes here too: not a new entry. */
+	if (ret == VM_FAULT_NOPAGE && fresh) {
+		atomic64_inc(&r->faults);
+		atomic64_inc(&r->huge_maps);
+		if (READ_ONCE(kshm_fault_log))
+			kshm_log_fault(r, vmf, 1U << KSHM_HUGE_ORDER, true);
+	}
+	return ret;
+}
+#endif
 
 /**
  * kshm_vm_open() - count a VMA that was copied (fork) or split
@@ -81,7 +137,36 @@ static const struct vm_operations_struct kshm_vm_ops = {
 	.open = kshm_vm_open,
 	.close = kshm_vm_close,
 	.fault = kshm_vm_fault,
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	.huge_fault = kshm_vm_huge_fault,
+#endif
 };
+
+/**
+ * kshm_get_unmapped_area() - where a new mapping goes
+ * @file: the region's file
+ * @addr: the caller's hint
+ * @len: bytes
+ * @pgoff: page offset in the region
+ * @flags: MAP_*
+ *
+ * A "huge" region's mappings are 2 MiB aligned, relative to @pgoff, so
+ * that its blocks can take PMDs.
+ *
+ * Return: the address, or an error as get_unmapped_area() gives it.
+ */
+unsigned long kshm_get_unmapped_area(struct file *file, unsigned long addr,
+				     unsigned long len, unsigned long pgoff,
+				     unsigned long flags)
+{
+	struct kshm_region *r = file->private_data;
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	if (r->ops->order == KSHM_HUGE_ORDER)
+		return thp_get_unmapped_area(file, addr, len, pgoff, flags);
+#endif
+	return kshm_mm_get_unmapped_area(file, addr, len, pgoff, flags);
+}
 
 int kshm_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -103,9 +188,18 @@ int kshm_mmap(struct file *file, struct vm_area_struct *vma)
 	if (ret)
 		return ret;
 
-	/* No exec later through mprotect, no growth, no core dumps. */
-	kshm_vma_update_flags(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYEXEC);
+	/*
+	 * No exec later through mprotect, no growth, no core dumps.
+	 * VM_MIXEDMAP lets a fault map its window with vm_insert_pages()
+	 * under the mmap lock held for reading; the pages stay normal pages.
+	 */
+	kshm_vma_update_flags(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP,
+			      VM_MAYEXEC);
 	vma->vm_ops = &kshm_vm_ops;
 	vma->vm_private_data = r;
+	if (READ_ONCE(r->fault_flags) & KSHM_FAULT_PREFAULT)
+		atomic64_add(kshm_map_range(r, vma, vma->vm_start, vma->vm_end,
+					    0, true),
+			     &r->prefault_pages);
 	return 0;
 }

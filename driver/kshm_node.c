@@ -232,13 +232,14 @@ struct kshm_region *kshm_node_create(const struct kshm_node_args *a)
 	int ret;
 
 	if (!kshm_name_valid(a->name) || (a->mode & ~0666) ||
-	    kshm_size_to_pages(a->size, &npages))
+	    kshm_backing_pages_for(a->ops, a->size, &npages))
 		return ERR_PTR(-EINVAL);
 	args.max_size = a->max_size ? round_down(a->max_size, PAGE_SIZE) :
 				      (u64)npages << PAGE_SHIFT;
 	/* Every EINVAL before any ENOSPC or EEXIST. */
 	if (kshm_size_to_pages(args.max_size, &max_pages) || npages > max_pages ||
-	    (a->ring_flags && !kshm_ring_args_ok(a->ring_size, a->ring_flags)))
+	    (a->ring_flags && (!kshm_ring_args_ok(a->ring_size, a->ring_flags) ||
+			       a->ops->order)))
 		return ERR_PTR(-EINVAL);
 	snprintf(node_name, sizeof(node_name), "kshm-%s", a->name);
 

@@ -45,8 +45,30 @@ int kshm_size_to_pages(u64 bytes, pgoff_t *npages)
 }
 
 /**
+ * kshm_backing_pages_for() - a size as whole blocks of a backing
+ * @ops: the backing
+ * @bytes: the size; rounded up to a whole number of the backing's blocks
+ * @npages: the pages, on success
+ *
+ * Return: 0, or -EINVAL for a size kshm_size_to_pages() refuses.
+ */
+int kshm_backing_pages_for(const struct kshm_backing_ops *ops, u64 bytes,
+			   pgoff_t *npages)
+{
+	int ret = kshm_size_to_pages(bytes, npages);
+
+	/* KSHM_MAX_SIZE_LIMIT is a whole number of blocks: no overflow. */
+	if (!ret)
+		*npages = round_up(*npages, 1UL << ops->order);
+	return ret;
+}
+
+/**
  * kshm_region_create() - make a region and its backing storage
  * @args: what it is made of
+ *
+ * Sizes are in whole blocks of the backing: @size rounds up, @max_size
+ * down.
  *
  * Return: the region with one reference held for the caller;
  * ERR_PTR(-EINVAL) for a size that cannot be represented or one above
@@ -58,10 +80,11 @@ struct kshm_region *kshm_region_create(const struct kshm_region_args *args)
 	struct kshm_region *r;
 	int ret;
 
-	if (kshm_size_to_pages(args->size, &npages) ||
+	if (kshm_backing_pages_for(args->ops, args->size, &npages) ||
 	    kshm_size_to_pages(args->max_size, &max_pages))
 		return ERR_PTR(-EINVAL);
-	max_pages = args->max_size >> PAGE_SHIFT;
+	max_pages = round_down(args->max_size >> PAGE_SHIFT,
+			       1UL << args->ops->order);
 	if (npages > max_pages)
 		return ERR_PTR(-EINVAL);
 
@@ -76,6 +99,8 @@ struct kshm_region *kshm_region_create(const struct kshm_region_args *args)
 	r->index = args->index;
 	r->runtime = args->runtime;
 	r->owner = args->owner;
+	if (READ_ONCE(kshm_prefault_default))
+		r->fault_flags = KSHM_FAULT_PREFAULT;
 	strscpy(r->name, args->name, sizeof(r->name));
 
 	ret = r->ops->alloc(r, npages);
@@ -153,6 +178,42 @@ struct page *kshm_region_get_page(struct kshm_region *r, pgoff_t pgoff,
 }
 
 /**
+ * kshm_region_get_pages() - look up, and maybe allocate, a run of pages
+ * @r: the region
+ * @pgoff: page index of the first
+ * @nr: how many
+ * @alloc: allocate the pages that are not resident
+ * @pages: filled with @nr entries: a page with a reference held, or NULL
+ *	where it is not resident, could not be allocated or lies past the
+ *	region's end
+ *
+ * One hold of the region lock for the whole run.
+ *
+ * Return: how many entries hold a page.
+ */
+unsigned int kshm_region_get_pages(struct kshm_region *r, pgoff_t pgoff,
+				   unsigned int nr, bool alloc,
+				   struct page **pages)
+{
+	unsigned int i, got = 0;
+	struct page *page;
+
+	down_read(&r->lock);
+	for (i = 0; i < nr; i++) {
+		page = NULL;
+		if (pgoff + i < r->npages) {
+			page = r->ops->get_page(r, pgoff + i, alloc);
+			if (IS_ERR(page))
+				page = NULL;
+		}
+		pages[i] = page;
+		got += !!page;
+	}
+	up_read(&r->lock);
+	return got;
+}
+
+/**
  * kshm_region_generation_is() - has no resize run since a page lookup?
  * @r: the region
  * @gen: the generation kshm_region_get_page() gave
@@ -203,7 +264,8 @@ int kshm_region_map(struct kshm_region *r, pgoff_t pgoff, pgoff_t npages)
 /**
  * kshm_region_resize() - change a region's size
  * @r: the region
- * @bytes: new size in bytes, rounded up to whole pages
+ * @bytes: new size in bytes, rounded up to whole pages (whole blocks of
+ *	a backing with blocks)
  *
  * Growing keeps the contents; shrinking frees the pages past the new end,
  * so pages that come back later read as zeros.
@@ -217,7 +279,8 @@ int kshm_region_resize(struct kshm_region *r, u64 bytes)
 	pgoff_t npages;
 	int ret = 0;
 
-	if (kshm_size_to_pages(bytes, &npages) || npages > r->max_pages)
+	if (kshm_backing_pages_for(r->ops, bytes, &npages) ||
+	    npages > r->max_pages)
 		return -EINVAL;
 
 	down_write(&r->lock);
@@ -353,7 +416,10 @@ void kshm_region_info(struct kshm_region *r, struct kshm_info *info)
 	info->mask = KSHM_INFO_SIZE | KSHM_INFO_MAX_SIZE |
 		     KSHM_INFO_RESIDENT_PAGES | KSHM_INFO_FAULTS |
 		     KSHM_INFO_MAPPINGS | KSHM_INFO_BACKING | KSHM_INFO_INDEX |
-		     KSHM_INFO_PAGE_SIZE | KSHM_INFO_NAME;
+		     KSHM_INFO_PAGE_SIZE | KSHM_INFO_NAME |
+		     KSHM_INFO_AROUND_PAGES | KSHM_INFO_PREFAULT_PAGES |
+		     KSHM_INFO_HUGE_MAPS | KSHM_INFO_HUGE_FALLBACKS |
+		     KSHM_INFO_FAULT_POLICY;
 	info->size = kshm_region_size(r);
 	info->max_size = (u64)r->max_pages << PAGE_SHIFT;
 	info->resident_pages = atomic_long_read(&r->resident);
@@ -363,6 +429,47 @@ void kshm_region_info(struct kshm_region *r, struct kshm_info *info)
 	info->index = r->index;
 	info->page_size = PAGE_SIZE;
 	strscpy(info->name, r->name, sizeof(info->name));
+	info->around_pages = atomic64_read(&r->around_pages);
+	info->prefault_pages = atomic64_read(&r->prefault_pages);
+	info->huge_maps = atomic64_read(&r->huge_maps);
+	info->huge_fallbacks = atomic64_read(&r->huge_fallbacks);
+	info->fault_around = kshm_region_fault_around(r);
+	info->fault_flags = READ_ONCE(r->fault_flags);
+}
+
+/**
+ * kshm_region_set_fault_policy() - how the region's faults map pages
+ * @r: the region
+ * @flags: KSHM_FAULT_*
+ * @fault_around: pages a fault maps, a power of two up to
+ *	KSHM_FAULT_AROUND_MAX, or 0 to follow the module parameter
+ *
+ * Every mapping's next fault follows it; KSHM_FAULT_PREFAULT applies
+ * from the next mmap().
+ *
+ * Return: 0, or -EINVAL.
+ */
+int kshm_region_set_fault_policy(struct kshm_region *r, u32 flags,
+				 u32 fault_around)
+{
+	if (flags & ~(KSHM_FAULT_PREFAULT | KSHM_FAULT_RESIDENT))
+		return -EINVAL;
+	if (fault_around && !kshm_fault_around_valid(fault_around))
+		return -EINVAL;
+	WRITE_ONCE(r->fault_flags, flags);
+	WRITE_ONCE(r->fault_around, fault_around);
+	return 0;
+}
+
+/**
+ * kshm_region_fault_around() - the fault-around window in effect
+ * @r: the region
+ *
+ * Return: pages one fault maps, a power of two.
+ */
+unsigned int kshm_region_fault_around(struct kshm_region *r)
+{
+	return READ_ONCE(r->fault_around) ?: READ_ONCE(kshm_fault_around_default);
 }
 
 /**

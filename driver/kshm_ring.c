@@ -176,8 +176,9 @@ bool kshm_ring_args_ok(u64 size, u32 flags)
  * that fails for want of memory puts the region's size back; when the
  * ring was smaller than the region, what lay past it is gone.
  *
- * Return: the ring; ERR_PTR(-EINVAL) for bad flags or size; -EBUSY while
- * the region is mapped or holds a ring; -ENOMEM.
+ * Return: the ring; ERR_PTR(-EINVAL) for bad flags or size, or a region
+ * of backing "huge"; -EBUSY while the region is mapped or holds a ring;
+ * -ENOMEM.
  */
 struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 {
@@ -205,8 +206,9 @@ struct kshm_ring *kshm_ring_setup(struct kshm_region *r, u64 size, u32 flags)
 	mutex_init(&ring->consumer_lock);
 
 	down_write(&r->lock);
+	/* A ring is 1 + n single pages: not a backing with bigger blocks. */
 	ret = -EINVAL;
-	if (n + 1 > r->max_pages)
+	if (n + 1 > r->max_pages || r->ops->order)
 		goto err_unlock;
 	ret = -EBUSY;
 	if (r->ring || atomic_long_read(&r->mappings) || r->kmaps)
@@ -709,7 +711,7 @@ static vm_fault_t kshm_ring_fault(struct vm_fault *vmf)
 		page = ring->pages[pgoff ? 1 + (pgoff - 1) % ring->nr_data : 0];
 		get_page(page);
 	}
-	return kshm_fault_done(r, vmf, page);
+	return kshm_fault_done(r, vmf, page, 1);
 }
 
 static const struct vm_operations_struct kshm_ring_vm_ops = {

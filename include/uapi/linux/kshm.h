@@ -30,6 +30,7 @@
 /* How a region's memory is held (kshm_info.backing, kshm_create.backing). */
 #define KSHM_BACKING_PAGES	0	/* per-page array, pages on first touch */
 #define KSHM_BACKING_VMALLOC	1	/* one vmalloc area, allocated up front */
+#define KSHM_BACKING_HUGE	2	/* 2 MiB compound pages, on first touch */
 
 /* Bytes of a node name under /dev ("kshm0", "kshm-NAME"), with its NUL. */
 #define KSHM_NAME_MAX		32
@@ -52,6 +53,11 @@
 #define KSHM_INFO_INDEX			_BITULL(6)
 #define KSHM_INFO_PAGE_SIZE		_BITULL(7)
 #define KSHM_INFO_NAME			_BITULL(8)
+#define KSHM_INFO_AROUND_PAGES		_BITULL(9)
+#define KSHM_INFO_PREFAULT_PAGES	_BITULL(10)
+#define KSHM_INFO_HUGE_MAPS		_BITULL(11)
+#define KSHM_INFO_HUGE_FALLBACKS	_BITULL(12)
+#define KSHM_INFO_FAULT_POLICY		_BITULL(13)	/* fault_around, fault_flags */
 
 /**
  * struct kshm_info - a snapshot of one region, from KSHM_IOC_INFO
@@ -69,6 +75,15 @@
  * @page_size: the kernel's page size in bytes
  * @__pad: zero
  * @name: the node's name under /dev ("kshm0", "kshm-NAME"), NUL-terminated
+ * @around_pages: pages faults mapped besides the faulting page itself
+ *	(fault-around, and the 4 KiB fallback of backing "huge")
+ * @prefault_pages: pages mapped at mmap() time (KSHM_FAULT_PREFAULT)
+ * @huge_maps: 2 MiB entries (PMDs) installed by faults
+ * @huge_fallbacks: faults of backing "huge" served with 4 KiB entries
+ *	because alignment, the mapping's offset or the kernel refused a PMD
+ * @fault_around: pages one fault maps now (the region's setting, or the
+ *	module's fault_around parameter when the region has none)
+ * @fault_flags: the region's KSHM_FAULT_* flags
  * @__reserved: zero, room to grow without a new command number
  */
 struct kshm_info {
@@ -85,7 +100,13 @@ struct kshm_info {
 	__u32 page_size;
 	__u32 __pad;
 	char name[KSHM_NAME_MAX];
-	__u64 __reserved[8];
+	__u64 around_pages;
+	__u64 prefault_pages;
+	__u64 huge_maps;
+	__u64 huge_fallbacks;
+	__u32 fault_around;
+	__u32 fault_flags;
+	__u64 __reserved[3];
 };
 
 /* The size of the first version: the smallest argsz KSHM_IOC_INFO takes. */
@@ -251,6 +272,27 @@ struct kshm_ring_notify {
 	__u32 __pad;
 };
 
+/* kshm_fault_policy.flags, kshm_info.fault_flags */
+#define KSHM_FAULT_PREFAULT	_BITUL(0)	/* map each new mapping whole at mmap() */
+#define KSHM_FAULT_RESIDENT	_BITUL(1)	/* fault-around maps resident pages only */
+
+/* The largest fault-around window, in pages: one page table's worth. */
+#define KSHM_FAULT_AROUND_MAX	512
+
+/**
+ * struct kshm_fault_policy - the argument of KSHM_IOC_SET_FAULT_POLICY
+ * @flags: KSHM_FAULT_*
+ * @fault_around: pages one fault maps: a power of two from 1 (only the
+ *	faulting page) to KSHM_FAULT_AROUND_MAX; 0 follows the module's
+ *	fault_around parameter
+ * @__reserved: zero
+ */
+struct kshm_fault_policy {
+	__u32 flags;
+	__u32 fault_around;
+	__u64 __reserved[3];
+};
+
 #define KSHM_IOC_MAGIC		0xE7
 
 /* Region nodes (/dev/kshmN, /dev/kshm-NAME). */
@@ -272,6 +314,14 @@ struct kshm_ring_notify {
  * consumer_waiting is set. EIO once the ring is broken.
  */
 #define KSHM_IOC_RING_NOTIFY	_IOW(KSHM_IOC_MAGIC, 0x13, struct kshm_ring_notify)
+/*
+ * How faults of the region's mappings map pages, for every mapping, from
+ * the next fault (or mmap() for KSHM_FAULT_PREFAULT) on. EBADF on a
+ * descriptor not open for writing; EINVAL for an unknown flag, a non-zero
+ * reserved field or a window that is not a power of two up to
+ * KSHM_FAULT_AROUND_MAX.
+ */
+#define KSHM_IOC_SET_FAULT_POLICY _IOW(KSHM_IOC_MAGIC, 0x14, struct kshm_fault_policy)
 
 /* The control node (/dev/kshm). */
 /* Make a region and its node /dev/kshm-NAME. */
