@@ -28,14 +28,17 @@ START_TEST(info_reports_the_region)
 	ck_assert_uint_eq(info.backing, kt_backing_is_pages() ?
 			  KSHM_BACKING_PAGES : KSHM_BACKING_VMALLOC);
 	ck_assert_uint_eq(info.__pad, 0);
-	ck_assert_uint_eq(info.__reserved[0] | info.__reserved[7], 0);
+	ck_assert_uint_eq(info.__reserved[0] | info.__reserved[1] |
+			  info.__reserved[2], 0);
 	ck_assert_uint_eq(info.argsz, sizeof(info));
 	ck_assert_uint_eq(info.flags, 0);
 	ck_assert_uint_eq(info.mask, KSHM_INFO_SIZE | KSHM_INFO_MAX_SIZE |
 			  KSHM_INFO_RESIDENT_PAGES | KSHM_INFO_FAULTS |
 			  KSHM_INFO_MAPPINGS | KSHM_INFO_BACKING |
 			  KSHM_INFO_INDEX | KSHM_INFO_PAGE_SIZE |
-			  KSHM_INFO_NAME);
+			  KSHM_INFO_NAME | KSHM_INFO_AROUND_PAGES |
+			  KSHM_INFO_PREFAULT_PAGES | KSHM_INFO_HUGE_MAPS |
+			  KSHM_INFO_HUGE_FALLBACKS | KSHM_INFO_FAULT_POLICY);
 	ck_assert_str_eq(info.name, "kshm1");
 }
 END_TEST
