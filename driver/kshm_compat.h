@@ -54,13 +54,18 @@ static inline vm_fault_t kshm_insert_pmd(struct vm_fault *vmf,
 }
 #endif
 
-/* The default placement of a mapping: mm_get_unmapped_area() from 6.10. */
+/*
+ * The default placement of a mapping: mm_get_unmapped_area() from 6.10,
+ * without its mm argument (always current's) by 7.3.
+ */
 static inline unsigned long
 kshm_mm_get_unmapped_area(struct file *file, unsigned long addr,
 			  unsigned long len, unsigned long pgoff,
 			  unsigned long flags)
 {
-#ifdef KSHM_HAVE_MM_GET_UNMAPPED_AREA
+#if defined(KSHM_HAVE_MM_GET_UNMAPPED_AREA_NO_MM)
+	return mm_get_unmapped_area(file, addr, len, pgoff, flags);
+#elif defined(KSHM_HAVE_MM_GET_UNMAPPED_AREA)
 	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
 #else
 	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
