@@ -82,6 +82,13 @@ START_TEST(resize_null_handle_fails_einval)
 }
 END_TEST
 
+START_TEST(set_fault_policy_null_handle_fails_einval)
+{
+	ck_assert_int_eq(kshm_set_fault_policy(NULL, 0, 0), -EINVAL);
+	ck_assert_int_eq(kshm_set_fault_policy(NULL, 16, KSHM_FAULT_PREFAULT), -EINVAL);
+}
+END_TEST
+
 START_TEST(map_null_handle_fails_einval)
 {
 	errno = 0;
@@ -134,6 +141,7 @@ START_TEST(int_calls_set_errno_on_failure)
 	EXPECT_INT_EINVAL(kshm_fd(NULL));
 	EXPECT_INT_EINVAL(kshm_info(NULL, &info));
 	EXPECT_INT_EINVAL(kshm_resize(NULL, 0));
+	EXPECT_INT_EINVAL(kshm_set_fault_policy(NULL, 0, 0));
 	EXPECT_INT_EINVAL(kshm_unmap(NULL, 0));
 	EXPECT_INT_EINVAL(kshm_create(NULL, 1, NULL));
 	EXPECT_INT_EINVAL(kshm_destroy(NULL));
@@ -338,6 +346,7 @@ Suite *args_suite(void)
 	tcase_add_test(tc, fd_null_handle_fails_einval);
 	tcase_add_test(tc, info_null_handle_fails_einval);
 	tcase_add_test(tc, resize_null_handle_fails_einval);
+	tcase_add_test(tc, set_fault_policy_null_handle_fails_einval);
 	tcase_add_test(tc, map_null_handle_fails_einval);
 	tcase_add_test(tc, unmap_null_address_fails_einval);
 	tcase_add_test(tc, unmap_zero_length_fails_einval);

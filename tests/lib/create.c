@@ -283,6 +283,52 @@ START_TEST(create_refuses_what_the_driver_cannot_make)
 }
 END_TEST
 
+#define MIB (1ULL << 20)
+
+/* The sizes round to whole 2 MiB chunks: up for size, down for max_size. */
+START_TEST(create_with_huge_backing)
+{
+	KSHM_OPTS(kshm_create_opts, opts, .backing = KSHM_BACKING_HUGE,
+		  .max_size = 5 * MIB);
+	struct kshm *k;
+	struct kshm_info info;
+	char backing[16] = "";
+	FILE *f;
+
+	t_create(PREFIX "huge", t_page(), &opts);
+	k = t_open_name(PREFIX "huge", O_RDWR);
+	info = t_info(k);
+	ck_assert_uint_eq(info.backing, KSHM_BACKING_HUGE);
+	ck_assert_uint_eq(info.size, 2 * MIB);
+	ck_assert_uint_eq(info.max_size, 4 * MIB);
+	ck_assert_uint_eq(info.resident_pages, 0);
+	f = fopen("/sys/class/misc/kshm-" PREFIX "huge/backing", "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(backing, sizeof(backing), f));
+	fclose(f);
+	ck_assert_str_eq(backing, "huge\n");
+	t_resize(k, 2 * MIB + 1);
+	ck_assert_uint_eq(t_info(k).size, 4 * MIB);
+	ck_assert_int_eq(kshm_resize(k, 4 * MIB + 1), -EINVAL);
+	kshm_close(k);
+}
+END_TEST
+
+START_TEST(create_huge_below_2mib_fails_einval)
+{
+	KSHM_OPTS(kshm_create_opts, one, .backing = KSHM_BACKING_HUGE,
+		  .max_size = MIB);
+	KSHM_OPTS(kshm_create_opts, almost, .backing = KSHM_BACKING_HUGE,
+		  .max_size = 2 * MIB - t_page());
+
+	expect_create_fails(PREFIX "huge", t_page(), &one, EINVAL);
+	expect_create_fails(PREFIX "huge", t_page(), &almost, EINVAL);
+	errno = 0;
+	ck_assert_ptr_null(kshm_open_name(PREFIX "huge", O_RDONLY));
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 START_TEST(create_existing_name_fails_eexist_and_keeps_the_region)
 {
 	struct kshm *k;
@@ -499,6 +545,8 @@ Suite *create_suite(void)
 	tcase_add_test(tc, created_region_is_shared_between_handles_and_processes);
 	tcase_add_test(tc, create_rounds_size_up_and_max_size_down);
 	tcase_add_test(tc, create_with_vmalloc_backing);
+	tcase_add_test(tc, create_with_huge_backing);
+	tcase_add_test(tc, create_huge_below_2mib_fails_einval);
 	tcase_add_test(tc, create_mode_sets_node_permissions);
 	tcase_add_test(tc, create_ignores_fields_past_opts_size);
 	tcase_add_test(tc, create_refuses_what_the_driver_cannot_make);

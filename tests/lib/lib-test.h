@@ -18,6 +18,8 @@ Suite *args_suite(void);
 Suite *open_errors_suite(void);
 Suite *exports_suite(void);
 Suite *ring_suite(void);
+/* Host build only: it replaces ioctl(). */
+Suite *fault_policy_fake_suite(void);
 
 /* Suites that need /dev/kshm0, /dev/kshm1 and /dev/kshm. */
 Suite *open_suite(void);
@@ -28,6 +30,7 @@ Suite *map_suite(void);
 Suite *args_device_suite(void);
 Suite *create_suite(void);
 Suite *ring_device_suite(void);
+Suite *fault_policy_suite(void);
 
 /* Adds the fixture that puts both regions back to their size. */
 void t_restore_sizes(TCase *tc);

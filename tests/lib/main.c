@@ -23,6 +23,9 @@ int main(void)
 #ifdef KSHM_TEST_EXPORTS
 	srunner_add_suite(sr, exports_suite());
 #endif
+#ifdef KSHM_TEST_FAKE_IOCTL
+	srunner_add_suite(sr, fault_policy_fake_suite());
+#endif
 	if (have_dev) {
 		srunner_add_suite(sr, args_device_suite());
 		srunner_add_suite(sr, open_suite());
@@ -32,6 +35,7 @@ int main(void)
 		srunner_add_suite(sr, map_suite());
 		srunner_add_suite(sr, create_suite());
 		srunner_add_suite(sr, ring_device_suite());
+		srunner_add_suite(sr, fault_policy_suite());
 	} else {
 #ifdef KSHM_TEST_NEED_DEVICE
 		fprintf(stderr, "libkshm-tests: /dev/kshm0, /dev/kshm1 or " KSHM_CTL_PATH " missing\n");
