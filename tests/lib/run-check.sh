@@ -111,13 +111,13 @@ consumer_static() {
 expect pkg_config_shared_consumer_links_and_runs consumer_shared
 expect pkg_config_static_consumer_links_and_runs consumer_static
 expect pkg_config_reports_the_version \
-	test "$(pc --modversion)" = "$(sed -n 's/^VERSION := //p' "$top/lib/Makefile")"
+	test "$(pc --modversion)" = "$(cat "$top/VERSION")"
 
 # The build refuses a version script whose version is not the library's.
 bad_map() {
 	sed 's/^LIBKSHM_[0-9.]*/LIBKSHM_9.9/' "$top/lib/libkshm.map" >"$tmp/bad.map"
 	local version
-	version=$(sed -n 's/^VERSION := //p' "$top/lib/Makefile")
+	version=$(cat "$top/VERSION")
 	"$top/lib/check-version.sh" "$version" "$top/lib/libkshm.map" "$top/lib/include/kshm.h" &&
 	! "$top/lib/check-version.sh" "$version" "$tmp/bad.map" "$top/lib/include/kshm.h"
 }
