@@ -15,16 +15,29 @@
 #include "kshm.h"
 #include "kshm_compat.h"
 
+#define CREATE_TRACE_POINTS
+#include "kshm_trace.h"
+
 bool kshm_fault_log;
 
-static void kshm_log_fault(struct kshm_region *r, struct vm_fault *vmf,
-			   unsigned int mapped, bool pmd)
+/*
+ * Count, trace and log one fault: the kshm_fault event and fault_log's
+ * dmesg line come from here, for the region's faults and the ring's.
+ * The log has served faults only, as it always had.
+ */
+static void kshm_fault_account(struct kshm_region *r, struct vm_fault *vmf,
+			       unsigned int mapped, bool pmd, vm_fault_t ret)
 {
-	if (!__ratelimit(&r->log_rs))
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+
+	trace_kshm_fault(r, vmf->pgoff, write, mapped, pmd, ret);
+	if (ret & VM_FAULT_ERROR)
 		return;
-	pr_info("%s: fault pgoff=%lu write=%d pages=%u%s pid=%d comm=%s\n",
-		r->name, vmf->pgoff, !!(vmf->flags & FAULT_FLAG_WRITE), mapped,
-		pmd ? " pmd=1" : "", task_pid_nr(current), current->comm);
+	atomic64_inc(&r->faults);
+	if (READ_ONCE(kshm_fault_log) && __ratelimit(&r->log_rs))
+		pr_info("%s: fault pgoff=%lu write=%d pages=%u%s pid=%d comm=%s\n",
+			r->name, vmf->pgoff, write, mapped, pmd ? " pmd=1" : "",
+			task_pid_nr(current), current->comm);
 }
 
 /**
@@ -41,12 +54,15 @@ static void kshm_log_fault(struct kshm_region *r, struct vm_fault *vmf,
 vm_fault_t kshm_fault_done(struct kshm_region *r, struct vm_fault *vmf,
 			   struct page *page, unsigned int mapped)
 {
+	vm_fault_t ret;
+
 	/* Outside the region: SIGBUS; no memory: the OOM path, as shmem. */
-	if (IS_ERR(page))
-		return vmf_error(PTR_ERR(page));
-	atomic64_inc(&r->faults);
-	if (READ_ONCE(kshm_fault_log))
-		kshm_log_fault(r, vmf, mapped, false);
+	if (IS_ERR(page)) {
+		ret = vmf_error(PTR_ERR(page));
+		kshm_fault_account(r, vmf, 0, false, ret);
+		return ret;
+	}
+	kshm_fault_account(r, vmf, mapped, false, 0);
 	/* The core maps the page and drops this reference at unmap. */
 	vmf->page = page;
 	return 0;
@@ -96,16 +112,17 @@ static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 	if (!IS_ALIGNED(pgoff, 1UL << KSHM_HUGE_ORDER))
 		return VM_FAULT_FALLBACK;
 	page = kshm_region_get_page(r, pgoff, true, NULL);
-	if (IS_ERR(page))
-		return vmf_error(PTR_ERR(page));
+	if (IS_ERR(page)) {
+		ret = vmf_error(PTR_ERR(page));
+		kshm_fault_account(r, vmf, 0, true, ret);
+		return ret;
+	}
 	ret = kshm_insert_pmd(vmf, page, vmf->flags & FAULT_FLAG_WRITE);
 	put_page(page);
 	/* A write to a read-only PMD comes here too: not a new entry. */
 	if (ret == VM_FAULT_NOPAGE && fresh) {
-		atomic64_inc(&r->faults);
 		atomic64_inc(&r->huge_maps);
-		if (READ_ONCE(kshm_fault_log))
-			kshm_log_fault(r, vmf, 1U << KSHM_HUGE_ORDER, true);
+		kshm_fault_account(r, vmf, 1U << KSHM_HUGE_ORDER, true, ret);
 	}
 	return ret;
 }
@@ -119,7 +136,8 @@ void kshm_vm_open(struct vm_area_struct *vma)
 {
 	struct kshm_region *r = vma->vm_private_data;
 
-	atomic_long_inc(&r->mappings);
+	trace_kshm_map(r, vma->vm_pgoff, vma_pages(vma),
+		       atomic_long_inc_return(&r->mappings));
 }
 
 /**
@@ -130,7 +148,8 @@ void kshm_vm_close(struct vm_area_struct *vma)
 {
 	struct kshm_region *r = vma->vm_private_data;
 
-	atomic_long_dec(&r->mappings);
+	trace_kshm_unmap(r, vma->vm_pgoff, vma_pages(vma),
+			 atomic_long_dec_return(&r->mappings));
 }
 
 static const struct vm_operations_struct kshm_vm_ops = {
@@ -183,10 +202,17 @@ int kshm_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EPERM;
 	ret = kshm_region_map(r, vma->vm_pgoff, vma_pages(vma));
 	/* A ring has a layout of its own (kshm_ring.c); set once, kept. */
-	if (ret == -EAGAIN)
-		return kshm_ring_mmap(r, vma);
+	if (ret == -EAGAIN) {
+		ret = kshm_ring_mmap(r, vma);
+		if (!ret)
+			trace_kshm_map(r, vma->vm_pgoff, vma_pages(vma),
+				       atomic_long_read(&r->mappings));
+		return ret;
+	}
 	if (ret)
 		return ret;
+	trace_kshm_map(r, vma->vm_pgoff, vma_pages(vma),
+		       atomic_long_read(&r->mappings));
 
 	/*
 	 * No exec later through mprotect, no growth, no core dumps.

@@ -14,6 +14,7 @@
 #include <linux/vmalloc.h>
 
 #include "kshm.h"
+#include "kshm_trace.h"
 
 /* The per-fault log may print this many lines per five seconds. */
 #define KSHM_LOG_BURST	64
@@ -276,7 +277,7 @@ int kshm_region_map(struct kshm_region *r, pgoff_t pgoff, pgoff_t npages)
  */
 int kshm_region_resize(struct kshm_region *r, u64 bytes)
 {
-	pgoff_t npages;
+	pgoff_t npages, old;
 	int ret = 0;
 
 	if (kshm_backing_pages_for(r->ops, bytes, &npages) ||
@@ -284,6 +285,7 @@ int kshm_region_resize(struct kshm_region *r, u64 bytes)
 		return -EINVAL;
 
 	down_write(&r->lock);
+	old = r->npages;
 	if (atomic_long_read(&r->mappings) || r->kmaps || r->ring) {
 		ret = -EBUSY;
 	} else if (npages != r->npages) {
@@ -294,6 +296,8 @@ int kshm_region_resize(struct kshm_region *r, u64 bytes)
 		}
 	}
 	up_write(&r->lock);
+	trace_kshm_resize(r, (u64)old << PAGE_SHIFT,
+			  (u64)(ret ? old : npages) << PAGE_SHIFT, ret);
 	return ret;
 }
 

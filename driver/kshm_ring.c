@@ -37,6 +37,7 @@
 #include <linux/workqueue.h>
 
 #include "kshm.h"
+#include "kshm_trace.h"
 #include "kshm_compat.h"
 
 /**
@@ -343,6 +344,8 @@ void *kshm_ring_reserve(struct kshm_ring *ring, u32 len)
 	if (total > ring->size - (ring->prod - cons)) {
 		WRITE_ONCE(ring->ctrl->dropped,
 			   atomic64_inc_return(&ring->dropped));
+		trace_kshm_ring_drop(ring->region, len,
+				     READ_ONCE(ring->ctrl->dropped));
 		ret = ERR_PTR(-ENOSPC);
 		goto out_unlock;
 	}
@@ -367,6 +370,8 @@ static void kshm_ring_submit(struct kshm_ring *ring, void *data, u32 flags)
 {
 	struct kshm_rec_hdr *hdr = data - KSHM_REC_HDR_SIZE;
 
+	trace_kshm_ring_produce(ring->region, (void *)hdr - ring->data,
+				hdr->len, flags & KSHM_REC_DISCARD);
 	/* The payload is seen before the record is. */
 	smp_store_release(&hdr->flags, flags);
 	/* Pairs with the consumer's barrier between flag and re-check. */
@@ -494,6 +499,8 @@ static void kshm_ring_consume_work(struct work_struct *work)
 		if (!(flags & KSHM_REC_DISCARD) &&
 		    ring->consume(ring->consume_ctx, hdr + 1, len) == -EAGAIN)
 			break;
+		trace_kshm_ring_consume(ring->region, (void *)hdr - ring->data,
+					len, flags & KSHM_REC_DISCARD);
 		/*
 		 * The record is read before its room is given back, to
 		 * poll() (ring->cons) and to the user producer (ctrl).

@@ -25,11 +25,16 @@ grep -v '^#' /groups | while read -r group params; do
 		result FAIL "$group/insmod"
 		continue
 	fi
-	# A fresh "pages" region holds no memory until something touches it.
-	if [ "$group" = pages ]; then
+	# The module is the one this tree's VERSION names (MODULE_VERSION).
+	expect "$group/module_version_is_VERSION" \
+		test "$(cat /sys/module/kshm/version)" = "$(cat /VERSION)"
+	# A fresh "pages" or "huge" region holds no memory until something
+	# touches it.
+	case $group in
+	pages* | huge*)
 		expect "$group/fresh_regions_have_no_resident_pages" \
 			test "$(sysval kshm0 resident_pages)$(sysval kshm1 resident_pages)" = 00
-	fi
+	esac
 	for t in /tests/$only; do
 		[ -x "$t" ] || continue
 		KSHM_GROUP=$group CK_VERBOSITY=verbose CK_DEFAULT_TIMEOUT=120 "$t"
@@ -67,7 +72,8 @@ if wanted "$scripts" leaks; then
 	echo "KSHM-GROUP leaks"
 	leak_fill_cycle pages
 	leak_fill_cycle vmalloc
+	leak_fill_cycle huge
 fi
-for s in partial-load kapi ring-clients kclients params; do
+for s in partial-load kapi ring-clients kclients tracing params kshmctl; do
 	wanted "$scripts" $s && . /$s.sh
 done
