@@ -9,9 +9,28 @@
 #   <release> <headers build dir> <vmlinuz>
 # which tests/vm/run reads.
 #
+# Usage: scripts/deps.sh [--matrix] [--flavours]
+#   --matrix    also the headers `make compile-matrix` builds against: 6.1
+#               and 6.12, each in amd64, cloud-amd64 and rt-amd64, listed
+#               in $KSHM_CACHE/kernels-matrix ("<release> <headers dir>")
+#   --flavours  also the kernels `make check-flavours` boots, listed in
+#               $KSHM_CACHE/kernels-flavours: 6.1 rt-amd64 (PREEMPT_RT),
+#               and the newest kernel Debian offers, built for in a Debian
+#               13 tree (scripts/newest-kernel.sh)
+#
 # Environment: KSHM_CACHE (default ~/.cache/kshm), KSHM_DEPS_EXTRA (more
 # package names, e.g. for the debug kernel build).
 set -euo pipefail
+
+want_matrix=
+want_flavours=
+for arg; do
+	case $arg in
+	--matrix) want_matrix=1 ;;
+	--flavours) want_flavours=1 ;;
+	*) echo "usage: $0 [--matrix] [--flavours]" >&2; exit 2 ;;
+	esac
+done
 
 cache=${KSHM_CACHE:-$HOME/.cache/kshm}
 kernels_file=$cache/kernels
@@ -23,6 +42,10 @@ packages=(gcc make libc6-dev check pkg-config busybox-static cpio
 	  libelf-dev libssl-dev dwarves cppcheck linux-source-6.1 xz-utils perl
 	  gnuplot-nox dkms
 	  ${KSHM_DEPS_EXTRA:-})
+[ -z "$want_flavours" ] || packages+=(debootstrap)
+matrix_file=$cache/kernels-matrix
+flavours_file=$cache/kernels-flavours
+headers_root=$cache/headers
 
 log() { echo "deps: $*" >&2; }
 
@@ -53,7 +76,23 @@ kernels_ready() {
 	[ "$n" -ge 2 ]
 }
 
-if all_installed "${packages[@]}" && kernels_ready; then
+# list_ready FILE N: FILE lists N kernels or more, each with its headers
+# (inside its tree, when a fourth column names one) and its vmlinuz, if
+# the line has one.
+list_ready() {
+	local rel build vmlinuz root n=0
+	[ -s "$1" ] || return 1
+	while read -r rel build vmlinuz root; do
+		[ -f "$root$build/Makefile" ] || return 1
+		[ -z "$vmlinuz" ] || [ -f "$vmlinuz" ] || return 1
+		n=$((n + 1))
+	done <"$1"
+	[ "$n" -ge "$2" ]
+}
+
+if all_installed "${packages[@]}" && kernels_ready &&
+	{ [ -z "$want_matrix" ] || list_ready "$matrix_file" 6; } &&
+	{ [ -z "$want_flavours" ] || list_ready "$flavours_file" 2; }; then
 	exit 0
 fi
 
@@ -143,3 +182,64 @@ done
 mv "$tmpk" "$kernels_file"
 kernels_ready
 log "ready: $(cut -d' ' -f1 "$kernels_file" | tr '\n' ' ')"
+
+# The headers of another flavour of a release, unpacked from their .debs
+# (with the common and kbuild packages they name) into $headers_root
+# rather than installed: the 6.12 flavours' header packages depend on
+# their kernel images, which apt would install on the host, running its
+# initramfs and DKMS hooks. Only the arch directory's Makefile names an
+# absolute path (the common directory's), and it is pointed inside.
+unpack_headers() {
+	local rel=$1 dir=$headers_root/usr/src/linux-headers-$1 tmp deps deb
+	[ -f "$dir/Makefile" ] && return 0
+	deps=$({ apt-cache depends "linux-headers-$rel" 2>/dev/null || true; } |
+		sed -n 's/^ *Depends: \(linux-\(headers\|kbuild\)-[^ <>]*\)$/\1/p' | sort -u)
+	tmp=$(mktemp -d)
+	# shellcheck disable=SC2086 # one package name a word
+	(cd "$tmp" && apt-get download -q "linux-headers-$rel" $deps >&2)
+	mkdir -p "$headers_root"
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$headers_root"
+	done
+	rm -rf "$tmp"
+	sed -i "s|^include /usr/src/|include $headers_root/usr/src/|" "$dir/Makefile"
+	[ -f "$dir/Makefile" ]
+}
+
+# A flavour's headers: those the base install put in /usr/src, else
+# unpacked.
+flavour_headers() {
+	if [ -f "/usr/src/linux-headers-$1/Makefile" ]; then
+		echo "/usr/src/linux-headers-$1"
+	else
+		unpack_headers "$1"
+		echo "$headers_root/usr/src/linux-headers-$1"
+	fi
+}
+
+if [ -n "$want_matrix" ]; then
+	tmpk=$(mktemp)
+	for rel in "$rel61" "$rel612"; do
+		for flavour in amd64 cloud-amd64 rt-amd64; do
+			frel=${rel%-amd64}-$flavour
+			log "headers $frel"
+			echo "$frel $(flavour_headers "$frel")" >>"$tmpk"
+		done
+	done
+	mv "$tmpk" "$matrix_file"
+	list_ready "$matrix_file" 6
+	log "compile matrix: $(cut -d' ' -f1 "$matrix_file" | tr '\n' ' ')"
+fi
+
+if [ -n "$want_flavours" ]; then
+	rt=${rel61%-amd64}-rt-amd64
+	log "kernel $rt"
+	fetch_vmlinuz "$rt"
+	tmpk=$(mktemp)
+	echo "$rt $(flavour_headers "$rt") $cache/kernel-$rt/boot/vmlinuz-$rt" >"$tmpk"
+	as_root env KSHM_CACHE="$cache" "$(dirname "$0")/newest-kernel.sh"
+	cat "$cache/kernels-newest" >>"$tmpk"
+	mv "$tmpk" "$flavours_file"
+	list_ready "$flavours_file" 2
+	log "flavours: $(cut -d' ' -f1 "$flavours_file" | tr '\n' ' ')"
+fi
