@@ -118,7 +118,7 @@ static void text_value(FILE *out, const struct kshm_info *info,
 			fprintf(out, " (%" PRIu64 ")", v);
 		break;
 	case K_FLAGS:
-		fprintf(out, "%#" PRIx64, v);
+		fprintf(out, "0x%" PRIx64, v);
 		if (v & (KSHM_FAULT_PREFAULT | KSHM_FAULT_RESIDENT))
 			fprintf(out, " (%s%s%s)",
 				v & KSHM_FAULT_PREFAULT ? "prefault" : "",

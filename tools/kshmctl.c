@@ -122,6 +122,9 @@ static struct kshm *open_region(const char *dev, int flags, char *path,
 	return kshm_open_name(dev, flags);
 }
 
+/* Why open_info() failed: 1, or EXIT_USAGE for a malformed name. */
+static int open_status;
+
 /* Open and describe DEV, or print why not (returns NULL). */
 static struct kshm *open_info(const char *dev, int flags, char *path,
 			      size_t len, struct kshm_info *info)
@@ -129,10 +132,11 @@ static struct kshm *open_info(const char *dev, int flags, char *path,
 	struct kshm *k = open_region(dev, flags, path, len);
 	int ret;
 
+	open_status = 1;
 	if (!k) {
 		if (errno == EINVAL)
-			fprintf(stderr, "kshmctl: %s: not a region name: a path, kshmN, kshm-NAME or NAME ([a-z0-9_-], 1 to %d characters)\n",
-				dev, KSHM_CREATE_NAME_LEN);
+			open_status = usage_error("%s: not a region name: a path, kshmN, kshm-NAME or NAME ([a-z0-9_-], 1 to %d characters)",
+						  dev, KSHM_CREATE_NAME_LEN);
 		else
 			fail(errno, "open %s", path);
 		return NULL;
@@ -240,7 +244,7 @@ static int cmd_info(int argc, char **argv)
 				   "info takes one region");
 	k = open_info(argv[optind], O_RDONLY, path, sizeof(path), &info);
 	if (!k)
-		return 1;
+		return open_status;
 	kshm_close(k);
 	if (json) {
 		kshmctl_info_json(stdout, &info, path);
@@ -284,7 +288,7 @@ static int cmd_resize(int argc, char **argv)
 		return usage_error("size 0: a region holds at least one page");
 	k = open_info(argv[optind], O_RDWR, path, sizeof(path), &info);
 	if (!k)
-		return 1;
+		return open_status;
 	kshmctl_format_size(info.size, was);
 	ret = kshm_resize(k, size);
 	if (ret == -EINVAL && size && (info.mask & KSHM_INFO_MAX_SIZE) &&
@@ -381,7 +385,7 @@ static int cmd_watch(int argc, char **argv)
 				   "watch takes one region");
 	k = open_info(argv[optind], O_RDONLY, path, sizeof(path), &cur);
 	if (!k)
-		return 1;
+		return open_status;
 	start = t = now_s();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	kshmctl_watch_header(stdout, &cur);
@@ -465,7 +469,7 @@ static int cmd_dump(int argc, char **argv)
 		return EXIT_USAGE;
 	k = open_info(argv[optind], O_RDONLY, path, sizeof(path), &info);
 	if (!k)
-		return 1;
+		return open_status;
 	ret = 1;
 	kshmctl_format_size(info.size, sz);
 	if (off > info.size || (off == info.size && (!have_len || len))) {

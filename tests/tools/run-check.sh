@@ -89,7 +89,7 @@ expect kshmctl/dump_too_many_arguments_exits_2 exits 2 'dump takes' dump kshm0 0
 expect kshmctl/watch_zero_count_exits_2 exits 2 "count '0'" watch -n 0 kshm0
 expect kshmctl/watch_bad_interval_exits_2 exits 2 "interval 'abc'" watch -i abc kshm0
 expect kshmctl/watch_tiny_interval_exits_2 exits 2 "interval '0.001'" watch -i 0.001 kshm0
-expect kshmctl/bad_name_exits_1_saying_why exits 1 'Foo: not a region name' info Foo
+expect kshmctl/bad_name_exits_2_saying_why exits 2 'Foo: not a region name' info Foo
 expect kshmctl/missing_region_says_enoent exits 1 \
 	'open /dev/kshm-no-such-region: No such file or directory' info no-such-region
 expect kshmctl/missing_path_says_enoent exits 1 \
