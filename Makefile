@@ -29,7 +29,8 @@ lib:
 examples: lib
 	$(MAKE) -C examples
 
-tools:
+# kshmctl links libkshm.a: never two builds of lib/ at once under -j.
+tools: lib
 	$(MAKE) -C tools
 
 tests: vm-programs
