@@ -9,6 +9,11 @@
 #                      Debian 6.1 and 6.12 kernels (installs what it needs)
 #   make check-debug   the VM tests and the hardening tests on a debug kernel
 #                      (KASAN, lockdep, kmemleak, fault injection)
+#   make compile-matrix  kshm.ko and the client modules with W=1 -Werror
+#                      against 6.1 and 6.12 in every Debian flavour
+#                      (amd64, cloud-amd64, rt-amd64)
+#   make check-flavours  compile-matrix (and 7.3), then the VM tests on
+#                      6.1 rt (PREEMPT_RT) and on the newest Debian kernel
 #   make demo          boot a VM and run the first examples with fault_log=1
 #   make bench         the copy path against the mapping, in the VM
 #   make install       PREFIX=/usr/local DESTDIR= : library, <kshm.h> and a
@@ -66,6 +71,19 @@ check-debug: deps
 	@scripts/debug-kernel.sh
 	@tests/vm/run --debug
 
+# Every Debian header flavour of 6.1 and 6.12; deps.sh --matrix unpacks
+# those the base install has not.
+compile-matrix:
+	@scripts/deps.sh --matrix
+	@scripts/compile-matrix.sh
+
+# Not in make check, for time: compile-matrix, the newest kernel's build
+# included, then the VM suite on 6.1 rt and the newest kernel (7.3 today,
+# built for in a Debian 13 tree: scripts/newest-kernel.sh).
+check-flavours:
+	@scripts/deps.sh --matrix --flavours
+	@tests/check-flavours
+
 demo: deps
 	tests/vm/run --demo
 
@@ -84,4 +102,4 @@ clean:
 	rm -rf build
 
 .PHONY: all lib examples tools tests module module-if-headers deps vm-programs \
-	check check-debug demo bench install install-uapi clean
+	check check-debug compile-matrix check-flavours demo bench install install-uapi clean
