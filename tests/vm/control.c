@@ -217,7 +217,8 @@ START_TEST(create_bad_arguments_fail_einval)
 	ck_assert_int_eq(ctl_create("t-bad", kt_page, UINT64_MAX, 0, 0),
 			 -EINVAL);
 	ck_assert_int_eq(ctl_create("t-bad", UINT64_MAX, 0, 0, 0), -EINVAL);
-	ck_assert_int_eq(ctl_create("t-bad", kt_page, 0, 2, 0), -EINVAL);
+	ck_assert_int_eq(ctl_create("t-bad", kt_page, 0, KSHM_BACKING_HUGE + 1,
+				    0), -EINVAL);
 	ck_assert_int_eq(ctl_create("t-bad", kt_page, 0, 0, 01000), -EINVAL);
 	ck_assert_int_eq(ctl_create("t-bad", kt_page, 0, 0, 0700), -EINVAL);
 	ck_assert_int_eq(ctl_create("t-bad", kt_page, 0, 0, 0x10000 | 0600),

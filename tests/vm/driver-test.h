@@ -15,10 +15,17 @@
 
 #define KT_DEV0		"/dev/kshm0"
 #define KT_DEV1		"/dev/kshm1"
-/* The size tests start from: the module's default, 1 MiB. */
-#define KT_SIZE		(1024 * 1024)
+/*
+ * The size tests start from: 2 MiB, one block of backing "huge" (which
+ * rounds sizes up to 2 MiB), so the regions have this size in every group.
+ */
+#define KT_SIZE		(2 * 1024 * 1024)
+/* A block of backing "huge": its sizes and faults go by this much. */
+#define KT_HUGE		(2 * 1024 * 1024)
 
 extern size_t kt_page;
+/* What sizes of kshm0 and kshm1 round up to: a page, or KT_HUGE. */
+extern size_t kt_unit;
 
 /* Open a node; fails the test when it cannot. */
 int kt_open(const char *path, int flags);
@@ -37,6 +44,36 @@ bool kt_check(const void *p, size_t len, uint64_t pgoff, uint8_t seed);
 /* Wait for a child; true if it exited with status 0. */
 bool kt_child_ok(pid_t pid);
 bool kt_backing_is_pages(void);
+/* KSHM_BACKING_* of kshm0 and kshm1 (the group's backing). */
+uint32_t kt_backing(void);
+/* @size rounded up to what the group's regions hold (kt_unit). */
+uint64_t kt_round(uint64_t size);
+/* KSHM_IOC_SET_FAULT_POLICY; returns 0 or -errno. */
+int kt_set_fault_policy(int fd, uint32_t flags, uint32_t window);
+/*
+ * Make every fault of the region map one page (window 1, no prefault),
+ * for the tests that count faults per page. Returns the pages a fault
+ * maps after that: 1, or the 512 of a 2 MiB block for backing "huge",
+ * which ignores the window.
+ */
+size_t kt_one_page_faults(int fd);
+/*
+ * Make a region through the control node /dev/kshm (node
+ * /dev/kshm-@name), first destroying one a failed test left behind.
+ * Returns 0 or -errno.
+ */
+int kt_create(const char *name, uint64_t size, uint64_t max_size,
+	      uint32_t backing);
+/* KSHM_IOC_DESTROY; returns 0 or -errno. */
+int kt_destroy(const char *name);
+/* True if the page at @addr is mapped in this process (pagemap). */
+bool kt_present(const void *addr);
+/*
+ * mmap(MAP_SHARED) at an address @shift bytes past a multiple of @align,
+ * so that fault-around windows and 2 MiB blocks fall where a test wants.
+ */
+void *kt_map_at(int fd, size_t len, int prot, off_t off, size_t align,
+		size_t shift);
 
 /* Checked fixture: both regions back at KT_SIZE, zeroed, unmapped. */
 void kt_setup(void);
@@ -59,5 +96,9 @@ Suite *iov_iter_suite(void);
 Suite *resize_race_suite(void);
 Suite *control_suite(void);
 Suite *ring_suite(void);
+Suite *fault_around_suite(void);
+Suite *prefault_suite(void);
+Suite *gup_suite(void);
+Suite *huge_suite(void);
 
 #endif

@@ -15,6 +15,24 @@
 
 #define MAX_SIZE	(64ULL * 1024 * 1024)	/* the groups' max_size */
 
+/* KSHM_BACKING_* of the module's "backing" parameter. */
+static uint32_t param_backing(void)
+{
+	static const char *const names[] = { "pages", "vmalloc", "huge" };
+	char buf[32] = "";
+	int f = kt_open("/sys/module/kshm/parameters/backing", O_RDONLY);
+	uint32_t i;
+
+	ck_assert_int_gt(read(f, buf, sizeof(buf) - 1), 0);
+	close(f);
+	buf[strcspn(buf, "\n")] = 0;
+	for (i = 0; i < 3; i++)
+		if (!strcmp(buf, names[i]))
+			return i;
+	ck_abort_msg("backing parameter \"%s\"", buf);
+	return 0;
+}
+
 START_TEST(info_reports_the_region)
 {
 	int fd = kt_open(KT_DEV1, O_RDONLY);
@@ -25,8 +43,7 @@ START_TEST(info_reports_the_region)
 	ck_assert_uint_eq(info.index, 1);
 	ck_assert_uint_eq(info.page_size, kt_page);
 	ck_assert_uint_eq(info.mappings, 0);
-	ck_assert_uint_eq(info.backing, kt_backing_is_pages() ?
-			  KSHM_BACKING_PAGES : KSHM_BACKING_VMALLOC);
+	ck_assert_uint_eq(info.backing, param_backing());
 	ck_assert_uint_eq(info.__pad, 0);
 	ck_assert_uint_eq(info.__reserved[0] | info.__reserved[1] |
 			  info.__reserved[2], 0);
@@ -116,30 +133,33 @@ START_TEST(set_size_grow_keeps_contents)
 }
 END_TEST
 
+/* Kept: 2 pages, or the first 2 MiB block of backing "huge". */
 START_TEST(set_size_shrink_then_grow_reads_zeros)
 {
 	int fd = kt_open(KT_DEV0, O_RDWR);
+	size_t size = 2 * KT_SIZE, keep = kt_round(2 * kt_page), i;
 	char *buf = malloc(kt_page);
 	char *map;
-	size_t i;
 
-	map = kt_map(fd, KT_SIZE, PROT_READ | PROT_WRITE, 0);
-	memset(map, 0x5a, KT_SIZE);
-	munmap(map, KT_SIZE);
+	ck_assert_int_eq(kt_set_size(fd, size), 0);
+	map = kt_map(fd, size, PROT_READ | PROT_WRITE, 0);
+	memset(map, 0x5a, size);
+	munmap(map, size);
 	ck_assert_int_eq(kt_set_size(fd, 2 * kt_page), 0);
-	if (kt_backing_is_pages())
-		ck_assert_int_eq(kt_info(fd).resident_pages, 2);
-	ck_assert_int_eq(kt_set_size(fd, KT_SIZE), 0);
-	map = kt_map(fd, KT_SIZE, PROT_READ, 0);
-	for (i = 0; i < KT_SIZE; i++) {
-		uint8_t want = i < 2 * kt_page ? 0x5a : 0;
+	ck_assert_uint_eq(kt_info(fd).size, keep);
+	if (kt_backing() != KSHM_BACKING_VMALLOC)
+		ck_assert_int_eq(kt_info(fd).resident_pages, keep / kt_page);
+	ck_assert_int_eq(kt_set_size(fd, size), 0);
+	map = kt_map(fd, size, PROT_READ, 0);
+	for (i = 0; i < size; i++) {
+		uint8_t want = i < keep ? 0x5a : 0;
 
 		ck_assert_msg((uint8_t)map[i] == want, "byte %zu is %#x", i,
 			      (uint8_t)map[i]);
 	}
-	ck_assert_int_eq(pread(fd, buf, kt_page, 5 * kt_page), kt_page);
+	ck_assert_int_eq(pread(fd, buf, kt_page, keep + 5 * kt_page), kt_page);
 	ck_assert_int_eq(buf[0] | buf[kt_page - 1], 0);
-	munmap(map, KT_SIZE);
+	munmap(map, size);
 	free(buf);
 }
 END_TEST
@@ -204,14 +224,17 @@ START_TEST(set_size_out_of_range_fails_einval)
 }
 END_TEST
 
+/* To pages, or to 2 MiB blocks for backing "huge" (kt_unit). */
 START_TEST(set_size_rounds_up_to_pages)
 {
 	int fd = kt_open(KT_DEV0, O_RDWR);
 
 	ck_assert_int_eq(kt_set_size(fd, 1), 0);
-	ck_assert_uint_eq(kt_info(fd).size, kt_page);
+	ck_assert_uint_eq(kt_info(fd).size, kt_unit);
 	ck_assert_int_eq(kt_set_size(fd, 3 * kt_page + 1), 0);
-	ck_assert_uint_eq(kt_info(fd).size, 4 * kt_page);
+	ck_assert_uint_eq(kt_info(fd).size, kt_round(4 * kt_page));
+	ck_assert_int_eq(kt_set_size(fd, KT_SIZE + 1), 0);
+	ck_assert_uint_eq(kt_info(fd).size, kt_round(KT_SIZE + kt_page));
 }
 END_TEST
 
