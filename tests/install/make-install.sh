@@ -47,7 +47,7 @@ listing() {
 params_documented() {
 	local ko=$1 conf=$2 p ok=0
 	for p in $(modinfo -F parmtype "$ko" | cut -d: -f1); do
-		grep -q "^#options kshm .*\b$p=" "$conf" ||
+		grep -q "^#options kshm $p=" "$conf" ||
 			{ echo "modprobe.d/kshm.conf: no line for parameter $p"; ok=1; }
 	done
 	! grep -qv '^#\|^$' "$conf" || { echo "modprobe.d/kshm.conf: a line is not commented out"; ok=1; }
