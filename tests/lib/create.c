@@ -285,11 +285,11 @@ END_TEST
 
 #define MIB (1ULL << 20)
 
-/* The sizes round to whole 2 MiB chunks: up for size, down for max_size. */
+/* The size rounds up to whole 2 MiB blocks (max_size down: below). */
 START_TEST(create_with_huge_backing)
 {
 	KSHM_OPTS(kshm_create_opts, opts, .backing = KSHM_BACKING_HUGE,
-		  .max_size = 5 * MIB);
+		  .max_size = 4 * MIB);
 	struct kshm *k;
 	struct kshm_info info;
 	char backing[16] = "";
@@ -321,10 +321,10 @@ START_TEST(create_huge_below_2mib_fails_einval)
 	KSHM_OPTS(kshm_create_opts, almost, .backing = KSHM_BACKING_HUGE,
 		  .max_size = 2 * MIB - t_page());
 
-	expect_create_fails(PREFIX "huge", t_page(), &one, EINVAL);
-	expect_create_fails(PREFIX "huge", t_page(), &almost, EINVAL);
+	expect_create_fails(PREFIX "hugebad", t_page(), &one, EINVAL);
+	expect_create_fails(PREFIX "hugebad", t_page(), &almost, EINVAL);
 	errno = 0;
-	ck_assert_ptr_null(kshm_open_name(PREFIX "huge", O_RDONLY));
+	ck_assert_ptr_null(kshm_open_name(PREFIX "hugebad", O_RDONLY));
 	ck_assert_int_eq(errno, ENOENT);
 }
 END_TEST
@@ -533,6 +533,32 @@ START_TEST(destroyed_region_counts_against_the_limit_until_closed)
 }
 END_TEST
 
+/*
+ * A huge region's max_size rounds down to 2 MiB blocks; what it took
+ * from max_total_size must all come back when it is freed, whatever
+ * max_size it was asked for.
+ */
+START_TEST(huge_max_size_rounds_down_and_comes_back_whole)
+{
+	unsigned long long total = module_param("max_total_size", 4ULL << 30);
+	KSHM_OPTS(kshm_create_opts, huge, .backing = KSHM_BACKING_HUGE,
+		  .max_size = 5 * MIB);
+	KSHM_OPTS(kshm_create_opts, all, .max_size = total);
+	struct kshm *k;
+
+	ck_assert_uint_le(total, 64ULL << 30);
+	t_create(PREFIX "all", t_page(), &all);
+	ck_assert_int_eq(kshm_destroy(PREFIX "all"), 0);
+	t_create(PREFIX "huge", t_page(), &huge);
+	k = t_open_name(PREFIX "huge", O_RDONLY);
+	ck_assert_uint_eq(t_info(k).max_size, 4 * MIB);
+	kshm_close(k);
+	/* Nothing holds it now: freed at once, the whole limit free again. */
+	ck_assert_int_eq(kshm_destroy(PREFIX "huge"), 0);
+	t_create(PREFIX "all", t_page(), &all);
+}
+END_TEST
+
 Suite *create_suite(void)
 {
 	Suite *s = suite_create("create");
@@ -571,6 +597,12 @@ Suite *create_suite(void)
 	tcase_add_unchecked_fixture(tc, destroy_test_regions,
 				    destroy_test_regions);
 	tcase_add_test(tc, destroyed_region_counts_against_the_limit_until_closed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("huge-limit");
+	tcase_add_unchecked_fixture(tc, destroy_test_regions,
+				    destroy_test_regions);
+	tcase_add_test(tc, huge_max_size_rounds_down_and_comes_back_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
