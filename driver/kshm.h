@@ -29,6 +29,20 @@ struct kshm_ring;
 struct module;
 
 /**
+ * enum kshm_alloc - may a lookup allocate a page that is not resident?
+ * @KSHM_NO_ALLOC: no: the lookup gives NULL
+ * @KSHM_ALLOC: yes, as a first touch does: may reclaim, and may run the
+ *	memory cgroup's OOM killer
+ * @KSHM_ALLOC_AHEAD: yes, but it is a guess ahead of any touch
+ *	(fault-around): fail fast, never OOM-kill for it
+ */
+enum kshm_alloc {
+	KSHM_NO_ALLOC,
+	KSHM_ALLOC,
+	KSHM_ALLOC_AHEAD,
+};
+
+/**
  * struct kshm_backing_ops - how a region holds its pages
  * @name: the name users give ("backing" parameter, sysfs, log lines)
  * @id: KSHM_BACKING_*, its index in kshm_backings[]
@@ -41,9 +55,9 @@ struct module;
  *	still fit; called with the region lock held for writing and no
  *	mapping live
  * @get_page: the page at @pgoff (< npages) with a reference held for the
- *	caller; when it is not resident, allocate it if @alloc, else return
- *	NULL. ERR_PTR(-ENOMEM) when allocation fails. Called with the region
- *	lock held for reading; must be safe against itself.
+ *	caller; when it is not resident, allocate it as @alloc says, or
+ *	return NULL. ERR_PTR(-ENOMEM) when allocation fails. Called with the
+ *	region lock held for reading; must be safe against itself.
  *
  * Storage is the backing's own: only the backing reads @r->priv. It keeps
  * @r->resident up to date.
@@ -56,7 +70,7 @@ struct kshm_backing_ops {
 	void (*free)(struct kshm_region *r);
 	int (*resize)(struct kshm_region *r, pgoff_t npages);
 	struct page *(*get_page)(struct kshm_region *r, pgoff_t pgoff,
-				 bool alloc);
+				 enum kshm_alloc alloc);
 };
 
 /* kshm_backing.c: every backing, indexed by id; a new one is one line. */
@@ -177,7 +191,7 @@ int kshm_region_set_fault_policy(struct kshm_region *r, u32 flags,
 				 u32 fault_around);
 unsigned int kshm_region_fault_around(struct kshm_region *r);
 unsigned int kshm_region_get_pages(struct kshm_region *r, pgoff_t pgoff,
-				   unsigned int nr, bool alloc,
+				   unsigned int nr, enum kshm_alloc alloc,
 				   struct page **pages);
 
 /* kshm_main.c: module parameters read at run time */
@@ -199,7 +213,8 @@ void kshm_vm_close(struct vm_area_struct *vma);
 /* kshm_fault_around.c: many pages mapped by one fault or by mmap() */
 unsigned long kshm_map_range(struct kshm_region *r,
 			     struct vm_area_struct *vma, unsigned long start,
-			     unsigned long end, unsigned long skip, bool alloc);
+			     unsigned long end, unsigned long skip,
+			     enum kshm_alloc alloc, int *err);
 unsigned int kshm_fault_around(struct kshm_region *r, struct vm_fault *vmf);
 
 /* kshm_fops.c */

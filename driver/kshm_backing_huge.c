@@ -20,7 +20,9 @@
 
 /*
  * Charged to the caller's memory cgroup; compaction may be tried, but a
- * failure is reported (VM_FAULT_OOM, -ENOMEM), not logged.
+ * failure is reported, not logged: -ENOMEM to read()/write(), SIGBUS to
+ * a fault (the OOM killer does not run for a 2 MiB allocation, so
+ * VM_FAULT_OOM would only refault forever; hugetlbfs gives SIGBUS too).
  */
 #define KSHM_HUGE_GFP	(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_COMP | \
 			 __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
@@ -76,13 +78,13 @@ static int kshm_huge_resize(struct kshm_region *r, pgoff_t npages)
 }
 
 static struct page *kshm_huge_get_page(struct kshm_region *r, pgoff_t pgoff,
-				       bool alloc)
+				       enum kshm_alloc alloc)
 {
 	struct page **slot = (struct page **)r->priv + pgoff / KSHM_BLOCK_PAGES;
 	struct page *head, *new;
 
 	head = READ_ONCE(*slot);
-	if (!head && alloc) {
+	if (!head && alloc != KSHM_NO_ALLOC) {
 		new = alloc_pages(KSHM_HUGE_GFP, KSHM_HUGE_ORDER);
 		if (!new)
 			return ERR_PTR(-ENOMEM);

@@ -63,14 +63,16 @@ static int kshm_pages_resize(struct kshm_region *r, pgoff_t npages)
 }
 
 static struct page *kshm_pages_get_page(struct kshm_region *r, pgoff_t pgoff,
-					bool alloc)
+					enum kshm_alloc alloc)
 {
 	struct page **pages = r->priv;
 	struct page *page, *new;
 
 	page = READ_ONCE(pages[pgoff]);
-	if (!page && alloc) {
-		new = alloc_page(KSHM_PAGE_GFP);
+	if (!page && alloc != KSHM_NO_ALLOC) {
+		/* A guess (fault-around) gives up rather than OOM-kill. */
+		new = alloc_page(KSHM_PAGE_GFP |
+				 (alloc == KSHM_ALLOC_AHEAD ? __GFP_NORETRY : 0));
 		if (!new)
 			return ERR_PTR(-ENOMEM);
 		/* Two first touches may race: one page wins, one is freed. */

@@ -63,7 +63,7 @@ static int kshm_vmalloc_resize(struct kshm_region *r, pgoff_t npages)
 }
 
 static struct page *kshm_vmalloc_get_page(struct kshm_region *r,
-					  pgoff_t pgoff, bool alloc)
+					  pgoff_t pgoff, enum kshm_alloc alloc)
 {
 	struct page *page;
 

@@ -20,6 +20,7 @@
  */
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/sched/signal.h>
 
 #include "kshm.h"
 
@@ -28,11 +29,13 @@
 
 /*
  * Map @nr pages from @addr; a PTE that is present already is kept.
+ * Another error (no memory for a page table) ends the run and is left in
+ * *@err if that holds none yet.
  * Return: the pages mapped.
  */
 static unsigned long kshm_insert_run(struct vm_area_struct *vma,
 				     unsigned long addr, struct page **pages,
-				     unsigned long nr)
+				     unsigned long nr, int *err)
 {
 	unsigned long done = 0, mapped = 0, left;
 	int ret;
@@ -43,8 +46,11 @@ static unsigned long kshm_insert_run(struct vm_area_struct *vma,
 				      pages + done, &left);
 		mapped += nr - done - left;
 		done = nr - left;
-		if (ret != -EBUSY)
+		if (ret != -EBUSY) {
+			if (ret && !*err)
+				*err = ret;
 			break;
+		}
 		/* pages[done]'s PTE is present: step over it. */
 		done++;
 	}
@@ -58,24 +64,34 @@ static unsigned long kshm_insert_run(struct vm_area_struct *vma,
  * @start: first address, page aligned, inside @vma
  * @end: end address, page aligned, at most @vma's end
  * @skip: an address to leave alone (the faulting page, which the fault
- *	maps itself), or 0
- * @alloc: allocate pages that are not resident; otherwise they stay
- *	unmapped
+ *	maps itself), or ULONG_MAX
+ * @alloc: whether, and how, to allocate pages that are not resident;
+ *	pages not allocated stay unmapped
+ * @err: if not NULL, gets the first error of vm_insert_pages() other
+ *	than a present PTE (-ENOMEM for a page table), or 0
  *
  * Best effort: a page that cannot be allocated, or whose PTE is present
- * already, is left for its own fault.
+ * already, is left for its own fault. A fatal signal stops it between
+ * batches (prefault can be long, and runs under the mmap lock).
  *
  * Return: the pages mapped.
  */
 unsigned long kshm_map_range(struct kshm_region *r,
 			     struct vm_area_struct *vma, unsigned long start,
-			     unsigned long end, unsigned long skip, bool alloc)
+			     unsigned long end, unsigned long skip,
+			     enum kshm_alloc alloc, int *err)
 {
 	struct page *pages[KSHM_MAP_BATCH];
 	unsigned long addr, mapped = 0;
 	unsigned int n, i, j;
+	int first_err = 0;
 
 	for (addr = start; addr < end; addr += (unsigned long)n << PAGE_SHIFT) {
+		if (addr != start) {
+			if (fatal_signal_pending(current))
+				break;
+			cond_resched();
+		}
 		n = min_t(unsigned long, KSHM_MAP_BATCH,
 			  (end - addr) >> PAGE_SHIFT);
 		kshm_region_get_pages(r, linear_page_index(vma, addr), n,
@@ -92,13 +108,15 @@ unsigned long kshm_map_range(struct kshm_region *r,
 			if (j > i)
 				mapped += kshm_insert_run(vma,
 						addr + ((unsigned long)i << PAGE_SHIFT),
-						pages + i, j - i);
+						pages + i, j - i, &first_err);
 		}
 		/* vm_insert_pages() took references of its own. */
 		for (i = 0; i < n; i++)
 			if (pages[i])
 				put_page(pages[i]);
 	}
+	if (err)
+		*err = first_err;
 	return mapped;
 }
 
@@ -119,15 +137,17 @@ unsigned int kshm_fault_around(struct kshm_region *r, struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	unsigned long addr = vmf->address & PAGE_MASK;
 	unsigned long win, before, after;
-	bool alloc = true;
+	enum kshm_alloc alloc = KSHM_ALLOC_AHEAD;
 
 	if (r->ops->order) {
+		/* The faulting page allocated the block: nothing to guess. */
 		win = 1UL << r->ops->order;
 		before = vmf->pgoff & (win - 1);
 	} else {
 		win = kshm_region_fault_around(r);
 		before = (addr >> PAGE_SHIFT) & (win - 1);
-		alloc = !(READ_ONCE(r->fault_flags) & KSHM_FAULT_RESIDENT);
+		if (READ_ONCE(r->fault_flags) & KSHM_FAULT_RESIDENT)
+			alloc = KSHM_NO_ALLOC;
 	}
 	if (win == 1)
 		return 0;
@@ -135,5 +155,6 @@ unsigned int kshm_fault_around(struct kshm_region *r, struct vm_fault *vmf)
 	before = min(before, (addr - vma->vm_start) >> PAGE_SHIFT);
 	after = min(after, ((vma->vm_end - addr) >> PAGE_SHIFT) - 1);
 	return kshm_map_range(r, vma, addr - (before << PAGE_SHIFT),
-			      addr + ((after + 1) << PAGE_SHIFT), addr, alloc);
+			      addr + ((after + 1) << PAGE_SHIFT), addr, alloc,
+			      NULL);
 }

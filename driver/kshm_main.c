@@ -189,6 +189,14 @@ static int __init kshm_init(void)
 		pr_err("backing=%s is not one of: %s\n", kshm_backing, names);
 		return -EINVAL;
 	}
+	/* Sizes are whole blocks: size rounds up, max_size down. */
+	if (round_up(kshm_param_size, PAGE_SIZE << ops->order) >
+	    round_down(kshm_max_size, PAGE_SIZE << ops->order)) {
+		pr_err("backing=%s holds whole %lu KiB blocks: size=%llu and max_size=%llu leave none\n",
+		       ops->name, (PAGE_SIZE << ops->order) >> 10,
+		       kshm_param_size, kshm_max_size);
+		return -EINVAL;
+	}
 	ret = kshm_create_loaded(ops);
 	if (ret)
 		return ret;

@@ -79,19 +79,83 @@ static vm_fault_t kshm_vm_fault(struct vm_fault *vmf)
 		return kshm_fault_done(r, vmf, page, 0);
 	around = kshm_fault_around(r, vmf);
 	atomic64_add(around, &r->around_pages);
-	/* A block backing reaches .fault only where a PMD could not go. */
-	if (r->ops->order)
-		atomic64_inc(&r->huge_fallbacks);
 	return kshm_fault_done(r, vmf, page, around + 1);
 }
 
+/*
+ * A block backing's allocation failure: SIGBUS, not VM_FAULT_OOM. The OOM
+ * killer is not run for a 2 MiB allocation, so the task would refault
+ * forever (hugetlbfs gives SIGBUS too).
+ */
+static vm_fault_t kshm_block_fault_error(int err)
+{
+	return err == -ENOMEM ? VM_FAULT_SIGBUS : vmf_error(err);
+}
+
+/*
+ * A fault of a block backing ("huge") where no PMD could go: the block,
+ * clipped to the VMA, with 4 KiB entries. Its pages are tail pages of a
+ * compound page, which the core's finish_fault() would map with a PMD of
+ * its own (do_set_pmd()) if the PMD were still empty: an entry that zap
+ * neither unmaps nor puts. So the faulting page goes in through
+ * vm_insert_pages() as well, and the core is told nothing is left to do.
+ */
+static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct kshm_region *r = vma->vm_private_data;
+	unsigned long addr = vmf->address & PAGE_MASK;
+	unsigned long mapped;
+	unsigned int around;
+	struct page *page;
+	vm_fault_t ret;
+	int err;
+
+	/* Allocates the block, or says why it cannot. */
+	page = kshm_region_get_page(r, vmf->pgoff, true, NULL);
+	if (IS_ERR(page)) {
+		ret = kshm_block_fault_error(PTR_ERR(page));
+		kshm_fault_account(r, vmf, 0, false, ret);
+		return ret;
+	}
+	put_page(page);
+	/* 0 with no error: a racing fault mapped it first. */
+	mapped = kshm_map_range(r, vma, addr, addr + PAGE_SIZE, ULONG_MAX,
+				KSHM_ALLOC, &err);
+	if (err) {
+		ret = vmf_error(err);
+		kshm_fault_account(r, vmf, 0, false, ret);
+		return ret;
+	}
+	around = kshm_fault_around(r, vmf);
+	atomic64_add(around, &r->around_pages);
+	atomic64_inc(&r->huge_fallbacks);
+	kshm_fault_account(r, vmf, mapped + around, false, VM_FAULT_NOPAGE);
+	return VM_FAULT_NOPAGE;
+}
+
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* Does the PMD now map @pfn as one 2 MiB entry? For counting only. */
+static bool kshm_pmd_maps(pmd_t *pmdp, unsigned long pfn)
+{
+	pmd_t pmd = READ_ONCE(*pmdp);
+
+	return pmd_trans_huge(pmd) && pmd_pfn(pmd) == pfn;
+}
+
 /*
  * One PMD for a whole block: the 2 MiB of the address must lie inside the
  * VMA and map a block of the region, that is, start at a block's first
  * page. Anything else falls back to .fault. The PMD takes no page
  * reference (a special mapping, as for VM_MIXEDMAP): the region keeps the
  * block, and resizing waits for the last mapping to go.
+ *
+ * On 6.12 this runs under the per-VMA lock only, so the PMD may change
+ * under it (a racing .fault of a task whose THP was just disabled puts a
+ * page table there): a fresh entry is inserted without "write" (the
+ * shared mapping's vm_page_prot is writable already), which makes
+ * vmf_insert_pfn_pmd() leave any other entry alone rather than WARN, and
+ * it is counted only if it is there afterwards.
  */
 static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 				     kshm_huge_fault_size size)
@@ -99,28 +163,31 @@ static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 	struct vm_area_struct *vma = vmf->vma;
 	struct kshm_region *r = vma->vm_private_data;
 	unsigned long haddr = vmf->address & PMD_MASK;
-	bool fresh = pmd_none(*vmf->pmd);
+	unsigned long pfn;
 	struct page *page;
+	bool upgrade;
 	pgoff_t pgoff;
 	vm_fault_t ret;
 
-	if (size != KSHM_HUGE_FAULT_PMD || r->ops->order != KSHM_HUGE_ORDER ||
-	    haddr < vma->vm_start ||
+	/* 6.12 asks for a PUD too, before vmf->pmd even exists. */
+	if (size != KSHM_HUGE_FAULT_PMD || haddr < vma->vm_start ||
 	    vma->vm_end - haddr < PMD_SIZE)
 		return VM_FAULT_FALLBACK;
 	pgoff = linear_page_index(vma, haddr);
 	if (!IS_ALIGNED(pgoff, 1UL << KSHM_HUGE_ORDER))
 		return VM_FAULT_FALLBACK;
+	/* Zero on the create path; the PMD for a write to a read-only one. */
+	upgrade = !pmd_none(vmf->orig_pmd);
 	page = kshm_region_get_page(r, pgoff, true, NULL);
 	if (IS_ERR(page)) {
-		ret = vmf_error(PTR_ERR(page));
+		ret = kshm_block_fault_error(PTR_ERR(page));
 		kshm_fault_account(r, vmf, 0, true, ret);
 		return ret;
 	}
-	ret = kshm_insert_pmd(vmf, page, vmf->flags & FAULT_FLAG_WRITE);
+	pfn = page_to_pfn(page);
+	ret = kshm_insert_pmd(vmf, page, upgrade);
 	put_page(page);
-	/* A write to a read-only PMD comes here too: not a new entry. */
-	if (ret == VM_FAULT_NOPAGE && fresh) {
+	if (ret == VM_FAULT_NOPAGE && !upgrade && kshm_pmd_maps(vmf->pmd, pfn)) {
 		atomic64_inc(&r->huge_maps);
 		kshm_fault_account(r, vmf, 1U << KSHM_HUGE_ORDER, true, ret);
 	}
@@ -156,6 +223,13 @@ static const struct vm_operations_struct kshm_vm_ops = {
 	.open = kshm_vm_open,
 	.close = kshm_vm_close,
 	.fault = kshm_vm_fault,
+};
+
+/* Backings with blocks: only their VMAs take the THP paths. */
+static const struct vm_operations_struct kshm_block_vm_ops = {
+	.open = kshm_vm_open,
+	.close = kshm_vm_close,
+	.fault = kshm_vm_block_fault,
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	.huge_fault = kshm_vm_huge_fault,
 #endif
@@ -221,11 +295,11 @@ int kshm_mmap(struct file *file, struct vm_area_struct *vma)
 	 */
 	kshm_vma_update_flags(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP,
 			      VM_MAYEXEC);
-	vma->vm_ops = &kshm_vm_ops;
+	vma->vm_ops = r->ops->order ? &kshm_block_vm_ops : &kshm_vm_ops;
 	vma->vm_private_data = r;
 	if (READ_ONCE(r->fault_flags) & KSHM_FAULT_PREFAULT)
 		atomic64_add(kshm_map_range(r, vma, vma->vm_start, vma->vm_end,
-					    0, true),
+					    ULONG_MAX, KSHM_ALLOC, NULL),
 			     &r->prefault_pages);
 	return 0;
 }

@@ -234,8 +234,10 @@ struct kshm_region *kshm_node_create(const struct kshm_node_args *a)
 	if (!kshm_name_valid(a->name) || (a->mode & ~0666) ||
 	    kshm_backing_pages_for(a->ops, a->size, &npages))
 		return ERR_PTR(-EINVAL);
-	args.max_size = a->max_size ? round_down(a->max_size, PAGE_SIZE) :
-				      (u64)npages << PAGE_SHIFT;
+	/* Whole blocks of the backing: what the limits are charged. */
+	args.max_size = a->max_size ?
+			round_down(a->max_size, PAGE_SIZE << a->ops->order) :
+			(u64)npages << PAGE_SHIFT;
 	/* Every EINVAL before any ENOSPC or EEXIST. */
 	if (kshm_size_to_pages(args.max_size, &max_pages) || npages > max_pages ||
 	    (a->ring_flags && (!kshm_ring_args_ok(a->ring_size, a->ring_flags) ||

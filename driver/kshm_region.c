@@ -169,7 +169,8 @@ struct page *kshm_region_get_page(struct kshm_region *r, pgoff_t pgoff,
 
 	down_read(&r->lock);
 	if (pgoff < r->npages)
-		page = r->ops->get_page(r, pgoff, alloc);
+		page = r->ops->get_page(r, pgoff,
+					alloc ? KSHM_ALLOC : KSHM_NO_ALLOC);
 	else
 		page = ERR_PTR(-ENXIO);
 	if (generation)
@@ -183,7 +184,7 @@ struct page *kshm_region_get_page(struct kshm_region *r, pgoff_t pgoff,
  * @r: the region
  * @pgoff: page index of the first
  * @nr: how many
- * @alloc: allocate the pages that are not resident
+ * @alloc: whether, and how, to allocate the pages that are not resident
  * @pages: filled with @nr entries: a page with a reference held, or NULL
  *	where it is not resident, could not be allocated or lies past the
  *	region's end
@@ -193,7 +194,7 @@ struct page *kshm_region_get_page(struct kshm_region *r, pgoff_t pgoff,
  * Return: how many entries hold a page.
  */
 unsigned int kshm_region_get_pages(struct kshm_region *r, pgoff_t pgoff,
-				   unsigned int nr, bool alloc,
+				   unsigned int nr, enum kshm_alloc alloc,
 				   struct page **pages)
 {
 	unsigned int i, got = 0;
@@ -319,7 +320,7 @@ struct page **kshm_region_pin_pages(struct kshm_region *r, pgoff_t npages)
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < npages; i++) {
-		pages[i] = r->ops->get_page(r, i, true);
+		pages[i] = r->ops->get_page(r, i, KSHM_ALLOC);
 		if (IS_ERR(pages[i])) {
 			kshm_region_unpin_pages(pages, i);
 			return ERR_PTR(-ENOMEM);

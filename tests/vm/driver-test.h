@@ -100,5 +100,7 @@ Suite *fault_around_suite(void);
 Suite *prefault_suite(void);
 Suite *gup_suite(void);
 Suite *huge_suite(void);
+Suite *fault_around_races_suite(void);
+Suite *sparse_address_suite(void);
 
 #endif

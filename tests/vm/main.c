@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kshm-driver-tests: the driver's integration tests. Runs inside the test
- * VM as root with kshm loaded (nr_devs=2), once per backing.
+ * VM as root with kshm loaded (nr_devs=2), once per group of module
+ * parameters (tests/vm/guest/groups).
  */
 #include <stdlib.h>
 
@@ -26,6 +27,12 @@ int main(void)
 	srunner_add_suite(sr, resize_race_suite());
 	srunner_add_suite(sr, control_suite());
 	srunner_add_suite(sr, ring_suite());
+	srunner_add_suite(sr, fault_around_suite());
+	srunner_add_suite(sr, prefault_suite());
+	srunner_add_suite(sr, gup_suite());
+	srunner_add_suite(sr, huge_suite());
+	srunner_add_suite(sr, fault_around_races_suite());
+	srunner_add_suite(sr, sparse_address_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
