@@ -243,8 +243,11 @@ static const struct vm_operations_struct kshm_block_vm_ops = {
  * @pgoff: page offset in the region
  * @flags: MAP_*
  *
- * A "huge" region's mappings are 2 MiB aligned, relative to @pgoff, so
- * that its blocks can take PMDs.
+ * A mapping of 2 MiB or more is 2 MiB aligned, relative to @pgoff: a
+ * "huge" region's blocks can then take PMDs, and for every backing each
+ * fault-around window (aligned on the virtual address, at most 512
+ * pages) covers whole windows of the region, so a mapping takes exactly
+ * size / window faults, not one more for a ragged start.
  *
  * Return: the address, or an error as get_unmapped_area() gives it.
  */
@@ -252,13 +255,11 @@ unsigned long kshm_get_unmapped_area(struct file *file, unsigned long addr,
 				     unsigned long len, unsigned long pgoff,
 				     unsigned long flags)
 {
-	struct kshm_region *r = file->private_data;
-
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
-	if (r->ops->order == KSHM_HUGE_ORDER)
-		return thp_get_unmapped_area(file, addr, len, pgoff, flags);
-#endif
+	return thp_get_unmapped_area(file, addr, len, pgoff, flags);
+#else
 	return kshm_mm_get_unmapped_area(file, addr, len, pgoff, flags);
+#endif
 }
 
 int kshm_mmap(struct file *file, struct vm_area_struct *vma)
