@@ -27,7 +27,8 @@
  * is flagged). The consumption table fills a region with pwrite() (the
  * kernel copying) and sums every 64-bit word of it through the mapping
  * (faulted in beforehand) and through read() into a buffer, 4 KiB to
- * 1 MiB per call, the two methods taking turns; both sums must be right.
+ * 1 MiB per call, the sizes and the two methods taking turns; both sums
+ * must be right.
  *
  * Usage: fault-bench [-r RUNS] [-m MIB]   (default 5 runs, 64 MiB)
  * Prints Markdown tables, one "KSHM-FAULT config touch ns/page
@@ -555,8 +556,9 @@ static void consume_backing(size_t b, char *buf)
 	if (by_map(map, region) != want)	/* faults it all in */
 		die("%s: the mapping does not hold what pwrite() wrote",
 		    c.name);
-	for (k = 0; k < ARRAY_SIZE(chunks); k++) {
-		for (r = 0; r < runs; r++) {
+	/* Sizes and methods take turns: a slow spell hits them all alike. */
+	for (r = 0; r < runs; r++) {
+		for (k = 0; k < ARRAY_SIZE(chunks); k++) {
 			for (m = 0; m < 2; m++) {
 				t = now_ns();
 				if ((m ? by_read(fd, buf, chunks[k]) :
