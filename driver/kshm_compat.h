@@ -73,15 +73,15 @@ kshm_mm_get_unmapped_area(struct file *file, unsigned long addr,
 }
 
 /*
- * A "huge" region's placement: 2 MiB aligned relative to @pgoff where the
- * kernel has transparent huge pages, the default one where it has not
- * (PREEMPT_RT kernels, Debian's rt flavour among them: there
- * thp_get_unmapped_area is defined to NULL).
+ * A placement 2 MiB aligned relative to @pgoff where the kernel has
+ * transparent huge pages, the default one where it has not (PREEMPT_RT
+ * kernels, Debian's rt flavour among them: there thp_get_unmapped_area
+ * is defined to NULL).
  */
 static inline unsigned long
-kshm_huge_get_unmapped_area(struct file *file, unsigned long addr,
-			    unsigned long len, unsigned long pgoff,
-			    unsigned long flags)
+kshm_thp_get_unmapped_area(struct file *file, unsigned long addr,
+			   unsigned long len, unsigned long pgoff,
+			   unsigned long flags)
 {
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	return thp_get_unmapped_area(file, addr, len, pgoff, flags);

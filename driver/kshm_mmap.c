@@ -255,11 +255,7 @@ unsigned long kshm_get_unmapped_area(struct file *file, unsigned long addr,
 				     unsigned long len, unsigned long pgoff,
 				     unsigned long flags)
 {
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
-	return thp_get_unmapped_area(file, addr, len, pgoff, flags);
-#else
-	return kshm_mm_get_unmapped_area(file, addr, len, pgoff, flags);
-#endif
+	return kshm_thp_get_unmapped_area(file, addr, len, pgoff, flags);
 }
 
 int kshm_mmap(struct file *file, struct vm_area_struct *vma)
