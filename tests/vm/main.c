@@ -30,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, fault_around_suite());
 	srunner_add_suite(sr, prefault_suite());
 	srunner_add_suite(sr, gup_suite());
+	srunner_add_suite(sr, huge_suite());
 	srunner_add_suite(sr, fault_around_races_suite());
 	srunner_add_suite(sr, sparse_address_suite());
 	srunner_run_all(sr, CK_ENV);
