@@ -215,12 +215,36 @@ static void *shalloc(size_t *off, size_t len)
 	return p;
 }
 
+/* Pages a size of region @dev rounds up to: a 2 MiB block for "huge". */
+static uint32_t size_granule(const char *dev)
+{
+	struct kshm_info in;
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	uint32_t gran = 1;
+
+	if (fd >= 0 && !info_ioctl(fd, &in) && in.backing == KSHM_BACKING_HUGE)
+		gran = (2U << 20) / pgsz;
+	if (fd >= 0)
+		close(fd);
+	return gran;
+}
+
 static bool setup(const char *const *devs)
 {
 	struct ctx c = { .check_all = true };
 	size_t off, i;
 	int r, fd;
 
+	/* Whole blocks of every region: the model's pages are sized by this. */
+	for (r = 0; r < ndevs; r++) {
+		uint32_t gran = size_granule(devs[r]);
+
+		if (max_pages % gran) {
+			max_pages = (max_pages + gran - 1) / gran * gran;
+			printf("%s holds 2 MiB blocks: --max-pages %u\n", devs[r],
+			       max_pages);
+		}
+	}
 	shm_len = (sizeof(struct shared) + pgsz - 1) / pgsz * pgsz +
 		  ndevs * ((max_pages * sizeof(uint32_t) + pgsz - 1) / pgsz * pgsz) +
 		  (NWORKERS + 1) * (MAXIO + 2 + 1 + 2 + 1) * pgsz +
@@ -272,6 +296,7 @@ static bool setup(const char *const *devs)
 		unsigned int idx;
 		char tail;
 		uint32_t n = max_pages / 2 ? max_pages / 2 : 1, p;
+		bool ok;
 
 		pthread_rwlockattr_init(&a);
 		pthread_rwlockattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
@@ -312,12 +337,19 @@ static bool setup(const char *const *devs)
 		}
 		m->max_size = in.max_size;
 		m->backing = in.backing;
+		m->gran = size_granule(S->devpath[r]);
+		n = (n + m->gran - 1) / m->gran * m->gran;
 		m->index = in.index;
 		memcpy(m->name, in.name, sizeof(m->name));
-		/* A known state: one zeroed page, then grown with zeros. */
-		if (resize_ioctl(fd, &rs, pgsz, 0) ||
-		    pwrite(fd, c.pat, pgsz, 0) != (ssize_t)pgsz ||
-		    resize_ioctl(fd, &rs, (uint64_t)n * pgsz, 0)) {
+		/*
+		 * A known state: the smallest size (one page, or one block)
+		 * zeroed, then grown with zeros.
+		 */
+		ok = !resize_ioctl(fd, &rs, pgsz, 0);
+		for (p = 0; ok && p < m->gran; p++)
+			ok = pwrite(fd, c.pat, pgsz, (off_t)p * pgsz) ==
+			     (ssize_t)pgsz;
+		if (!ok || resize_ioctl(fd, &rs, (uint64_t)n * pgsz, 0)) {
 			fail(NULL, "cannot set up %s (is it mapped or in use?): %s",
 			     S->devpath[r], strerror(errno));
 			close(fd);

@@ -27,6 +27,8 @@ struct ctx;
 struct region_model {
 	pthread_rwlock_t lock;
 	uint32_t npages;		/* current size */
+	uint32_t gran;			/* sizes round up to this many pages:
+					 * 1, or a 2 MiB block (backing huge) */
 	int want_resize;		/* workers waiting to resize (atomic) */
 	uint32_t *ver;			/* per-page version, 0 = zeros */
 	uint64_t max_size;		/* from KSHM_IOC_INFO at start */

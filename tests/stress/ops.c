@@ -1010,7 +1010,7 @@ bool info_whole(struct ctx *c, const struct kshm_info *in, const char *what)
 		     (int)sizeof(in->name), in->name);
 		return false;
 	}
-	if (in->page_size != pgsz || in->backing > KSHM_BACKING_VMALLOC ||
+	if (in->page_size != pgsz || in->backing > KSHM_BACKING_HUGE ||
 	    !in->size || in->size % pgsz || in->size > in->max_size) {
 		fail(c, "%s: page_size %u, backing %u, size %llu, max_size %llu: inconsistent",
 		     what, in->page_size, in->backing,
@@ -1139,6 +1139,8 @@ static void op_resize(struct ctx *c, int r)
 	struct timespec ts;
 	int spins;
 
+	/* The size the region takes: whole 2 MiB blocks for "huge". */
+	n = (n + m->gran - 1) / m->gran * m->gran;
 	if (fi < 0)
 		return;
 	if (v == 0) {			/* out of range, or flags */

@@ -174,7 +174,7 @@ static void rt_create_bad(struct ctx *c)
 		cr->__reserved[rnd(c, 4)] = 1 + rnd(c, 1000);
 		break;
 	case 9:
-		cr->backing = KSHM_BACKING_VMALLOC + 1 + rnd(c, 100);
+		cr->backing = KSHM_BACKING_HUGE + 1 + rnd(c, 100);
 		break;
 	case 10:			/* exec, suid, or a bit umode_t drops */
 		cr->mode = rnd(c, 2) ? 0777 : 0600 | 1U << (9 + rnd(c, 23));
