@@ -69,6 +69,12 @@ size_t t_page(void)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
+size_t t_unit(struct kshm *k)
+{
+	return t_info(k).backing == KSHM_BACKING_HUGE ? (size_t)2 << 20 :
+							t_page();
+}
+
 int t_count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");

@@ -45,6 +45,8 @@ void t_resize(struct kshm *k, uint64_t size);
 struct kshm_info t_info(struct kshm *k);
 
 size_t t_page(void);
+/* What a region's sizes round up to: 2 MiB for backing huge, else a page. */
+size_t t_unit(struct kshm *k);
 
 /* The number of open file descriptors of this process. */
 int t_count_fds(void);

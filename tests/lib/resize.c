@@ -11,11 +11,12 @@
 START_TEST(resize_grows_and_shrinks)
 {
 	struct kshm *k = t_open(0, O_RDWR);
+	size_t u = t_unit(k);
 
-	t_resize(k, 8 * t_page());
-	ck_assert_uint_eq(t_info(k).size, 8 * t_page());
-	t_resize(k, 2 * t_page());
-	ck_assert_uint_eq(t_info(k).size, 2 * t_page());
+	t_resize(k, 8 * u);
+	ck_assert_uint_eq(t_info(k).size, 8 * u);
+	t_resize(k, 2 * u);
+	ck_assert_uint_eq(t_info(k).size, 2 * u);
 	kshm_close(k);
 }
 END_TEST
@@ -23,11 +24,12 @@ END_TEST
 START_TEST(resize_rounds_up_to_whole_pages)
 {
 	struct kshm *k = t_open(0, O_RDWR);
+	size_t u = t_unit(k);
 
 	t_resize(k, 1);
-	ck_assert_uint_eq(t_info(k).size, t_page());
-	t_resize(k, 3 * t_page() + 1);
-	ck_assert_uint_eq(t_info(k).size, 4 * t_page());
+	ck_assert_uint_eq(t_info(k).size, u);
+	t_resize(k, 3 * u + 1);
+	ck_assert_uint_eq(t_info(k).size, 4 * u);
 	kshm_close(k);
 }
 END_TEST
@@ -46,11 +48,12 @@ END_TEST
 START_TEST(resize_keeps_contents_when_growing)
 {
 	struct kshm *k = t_open(0, O_RDWR);
+	size_t u = t_unit(k);
 	char out[] = "kept", in[sizeof(out)] = "";
 
-	t_resize(k, t_page());
+	t_resize(k, u);
 	ck_assert_int_eq(pwrite(kshm_fd(k), out, sizeof(out), 10), sizeof(out));
-	t_resize(k, 16 * t_page());
+	t_resize(k, 16 * u);
 	ck_assert_int_eq(pread(kshm_fd(k), in, sizeof(in), 10), sizeof(in));
 	ck_assert_str_eq(in, out);
 	kshm_close(k);
@@ -60,14 +63,15 @@ END_TEST
 START_TEST(resize_shrink_discards_pages_past_end)
 {
 	struct kshm *k = t_open(0, O_RDWR);
+	size_t u = t_unit(k);
 	char buf[16] = "discard me", zero[16] = { 0 };
-	off_t off = (off_t)t_page();
+	off_t off = (off_t)u;
 
-	t_resize(k, 2 * t_page());
+	t_resize(k, 2 * u);
 	ck_assert_int_eq(pwrite(kshm_fd(k), buf, sizeof(buf), off), sizeof(buf));
-	t_resize(k, t_page());
+	t_resize(k, u);
 	ck_assert_int_eq(pread(kshm_fd(k), buf, sizeof(buf), off), 0);
-	t_resize(k, 2 * t_page());
+	t_resize(k, 2 * u);
 	ck_assert_int_eq(pread(kshm_fd(k), buf, sizeof(buf), off), sizeof(buf));
 	ck_assert_mem_eq(buf, zero, sizeof(buf));
 	kshm_close(k);

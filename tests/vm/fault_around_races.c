@@ -52,9 +52,10 @@ START_TEST(a_present_pte_inside_the_window_is_kept_and_stepped_over)
 	volatile char *p;
 	char c = 0;
 
+	/* One page per fault, and no prefault (group pages-prefault). */
+	ck_assert_int_eq(kt_set_fault_policy(fd, 0, 1), 0);
 	/* The mapping starts on a window boundary: page 0's window is 0..15. */
 	p = kt_map_at(fd, len, PROT_READ | PROT_WRITE, 0, WIN * kt_page, 0);
-	ck_assert_int_eq(kt_set_fault_policy(fd, 0, 1), 0);
 	p[5 * kt_page] = 'A';
 	p[9 * kt_page] = 'B';
 	ck_assert(kt_present((void *)&p[5 * kt_page]));
