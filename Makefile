@@ -68,6 +68,7 @@ vm-programs:
 	$(MAKE) -C examples vm-programs
 	$(MAKE) -C tools vm-programs
 	tests/consumer/build
+	tests/docs/build
 
 # Static checks, host unit tests, then the VM suite; one closing count.
 check: deps
