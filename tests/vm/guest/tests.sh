@@ -74,6 +74,7 @@ if wanted "$scripts" leaks; then
 	leak_fill_cycle vmalloc
 	leak_fill_cycle huge
 fi
-for s in partial-load kapi ring-clients kclients tracing params kshmctl; do
+for s in partial-load kapi ring-clients kclients tracing params kshmctl sysfs-abi \
+	docs; do
 	wanted "$scripts" $s && . /$s.sh
 done
