@@ -71,8 +71,8 @@ sa_same() {
 	elif cmp -s "$2" "$3"; then
 		result PASS "sysfs-abi/$1"
 	else
-		result FAIL "sysfs-abi/$1 (< sysfs, > $sa_doc)"
-		diff "$2" "$3" | grep '^[<>]' | sed 's/^/    /'
+		result FAIL "sysfs-abi/$1 (- sysfs, + $sa_doc)"
+		diff "$2" "$3" | grep -E '^[-+][^-+]' | sed 's/^/    /'
 	fi
 }
 
