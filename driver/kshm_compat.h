@@ -9,6 +9,7 @@
 #define _KSHM_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/sched/mm.h>
 
 /*
@@ -73,10 +74,11 @@ kshm_mm_get_unmapped_area(struct file *file, unsigned long addr,
 }
 
 /*
- * A placement 2 MiB aligned relative to @pgoff where the kernel has
- * transparent huge pages, the default one where it has not (PREEMPT_RT
- * kernels, Debian's rt flavour among them: there thp_get_unmapped_area
- * is defined to NULL).
+ * A placement 2 MiB aligned relative to @pgoff for a mapping of 2 MiB or
+ * more: thp_get_unmapped_area() where the kernel has transparent huge
+ * pages. Where it has not (PREEMPT_RT kernels, Debian's rt flavour among
+ * them, and small configs: there thp_get_unmapped_area is defined to
+ * NULL), the same by hand: ask for 2 MiB more, then align inside it.
  */
 static inline unsigned long
 kshm_thp_get_unmapped_area(struct file *file, unsigned long addr,
@@ -86,7 +88,15 @@ kshm_thp_get_unmapped_area(struct file *file, unsigned long addr,
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	return thp_get_unmapped_area(file, addr, len, pgoff, flags);
 #else
-	return kshm_mm_get_unmapped_area(file, addr, len, pgoff, flags);
+	unsigned long off = pgoff << PAGE_SHIFT, ret;
+
+	if (addr || (flags & MAP_FIXED) || len < PMD_SIZE ||
+	    len + PMD_SIZE < len)
+		return kshm_mm_get_unmapped_area(file, addr, len, pgoff, flags);
+	ret = kshm_mm_get_unmapped_area(file, 0, len + PMD_SIZE, pgoff, flags);
+	if (IS_ERR_VALUE(ret))
+		return kshm_mm_get_unmapped_area(file, addr, len, pgoff, flags);
+	return ret + ((off - ret) & (PMD_SIZE - 1));
 #endif
 }
 

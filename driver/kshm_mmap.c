@@ -219,10 +219,26 @@ void kshm_vm_close(struct vm_area_struct *vma)
 			 atomic_long_dec_return(&r->mappings));
 }
 
+/*
+ * The kernel's fault-around hook, empty on purpose: it runs under
+ * rcu_read_lock() and could only map page-cache pages, so kshm maps its
+ * window from .fault (kshm_fault_around.c). Having one tells 6.4+ that
+ * .fault copes with the per-VMA lock alone (vmf_can_call_fault()), which
+ * it does: it locks its own state and never relies on the mmap lock. So
+ * a fault is served in one trip instead of being retried under the mmap
+ * lock.
+ */
+static vm_fault_t kshm_vm_map_pages(struct vm_fault *vmf, pgoff_t start,
+				    pgoff_t end)
+{
+	return 0;
+}
+
 static const struct vm_operations_struct kshm_vm_ops = {
 	.open = kshm_vm_open,
 	.close = kshm_vm_close,
 	.fault = kshm_vm_fault,
+	.map_pages = kshm_vm_map_pages,
 };
 
 /* Backings with blocks: only their VMAs take the THP paths. */
@@ -230,6 +246,7 @@ static const struct vm_operations_struct kshm_block_vm_ops = {
 	.open = kshm_vm_open,
 	.close = kshm_vm_close,
 	.fault = kshm_vm_block_fault,
+	.map_pages = kshm_vm_map_pages,
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	.huge_fault = kshm_vm_huge_fault,
 #endif

@@ -16,8 +16,10 @@ wanted() {
 }
 only=$kshm_only
 [ "${only:-all}" = all ] && only='*'
-grep -v '^#' /groups | while read -r group params; do
+grep -v '^#' /groups | while read -r group kernels params; do
 	[ -n "$group" ] || continue
+	# shellcheck disable=SC2254 # a glob on purpose
+	case $(uname -r) in $kernels) ;; *) continue ;; esac
 	wanted "${kshm_groups:-all}" "$group" || continue
 	echo "KSHM-GROUP $group ($params)"
 	leak_begin
