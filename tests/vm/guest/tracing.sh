@@ -19,12 +19,13 @@ tr=/sys/kernel/tracing
 [ -d "$tr/events" ] || tr=/sys/kernel/debug/tracing
 
 # trace_start EVENTS...: a clean buffer with only these kshm events on.
+# Only kshm's events are ever switched (not events/enable, which patches
+# every tracepoint of the kernel, hundreds of code sites, under TCG).
 trace_start() {
 	local e
 	echo 0 >"$tr/tracing_on"
-	echo 0 >"$tr/events/enable"
+	echo 0 >"$tr/events/kshm/enable"
 	echo >"$tr/trace"
-	echo 4096 >"$tr/buffer_size_kb"
 	for e in "$@"; do
 		echo 1 >"$tr/events/kshm/$e/enable" || return 1
 	done
@@ -35,7 +36,7 @@ trace_start() {
 trace_stop() {
 	echo 0 >"$tr/tracing_on"
 	grep -v '^#' "$tr/trace" >"$1"
-	echo 0 >"$tr/events/enable"
+	echo 0 >"$tr/events/kshm/enable"
 }
 
 # has FILE PATTERN: exactly one line of FILE matches PATTERN (grep -E).
