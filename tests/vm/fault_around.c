@@ -336,13 +336,23 @@ START_TEST(window_stops_at_the_end_of_the_region)
 {
 	size_t n = KT_SIZE / kt_page;
 	struct vma v = { .n = 10, .pgoff = n - 10 };
-	char *guard;
+	char *guard, *res, *at;
 
 	ck_assert_int_eq(kt_set_fault_policy(fd, 0, 64), 0);
-	v.lo = kt_map_at(fd, v.n * kt_page, PROT_READ | PROT_WRITE,
-			 v.pgoff * kt_page, KT_HUGE, 0);
+	/*
+	 * The mapping, 2 MiB aligned, and its neighbour, both inside one
+	 * reservation of ours (a neighbour mmap()ed after the fact could
+	 * find someone else's mapping there).
+	 */
+	res = mmap(NULL, (v.n + 64) * kt_page + KT_HUGE, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ck_assert(res != MAP_FAILED);
+	at = (char *)(((uintptr_t)res + KT_HUGE - 1) & ~(uintptr_t)(KT_HUGE - 1));
+	v.lo = mmap(at, v.n * kt_page, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_FIXED, fd, v.pgoff * kt_page);
+	ck_assert(v.lo == at);
 	guard = mmap(v.lo + v.n * kt_page, 64 * kt_page, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	ck_assert(guard == v.lo + v.n * kt_page);
 	touch_ok(&v, 4, 64, false);
 	ck_assert_uint_eq(count_present(v.lo, v.n), v.n);
