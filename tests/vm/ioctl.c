@@ -151,12 +151,12 @@ START_TEST(set_size_shrink_then_grow_reads_zeros)
 		ck_assert_int_eq(kt_info(fd).resident_pages, keep / kt_page);
 	ck_assert_int_eq(kt_set_size(fd, size), 0);
 	map = kt_map(fd, size, PROT_READ, 0);
-	for (i = 0; i < size; i++) {
-		uint8_t want = i < keep ? 0x5a : 0;
-
-		ck_assert_msg((uint8_t)map[i] == want, "byte %zu is %#x", i,
-			      (uint8_t)map[i]);
-	}
+	/* One assertion, not one per byte (each is a write to check's pipe). */
+	for (i = 0; i < size; i++)
+		if ((uint8_t)map[i] != (i < keep ? 0x5a : 0))
+			break;
+	ck_assert_msg(i == size, "byte %zu is %#x", i,
+		      i < size ? (uint8_t)map[i] : 0);
 	ck_assert_int_eq(pread(fd, buf, kt_page, keep + 5 * kt_page), kt_page);
 	ck_assert_int_eq(buf[0] | buf[kt_page - 1], 0);
 	munmap(map, size);
