@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -268,4 +269,35 @@ TCase *kt_tcase(const char *name)
 
 	tcase_add_checked_fixture(tc, kt_setup, NULL);
 	return tc;
+}
+
+int kt_kernel_version(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	ck_assert_int_eq(uname(&u), 0);
+	ck_assert_int_eq(sscanf(u.release, "%d.%d", &major, &minor), 2);
+	return major * 1000 + minor;
+}
+
+int kt_pmds_offered(void *p, size_t len)
+{
+	char thp[128] = "";
+	int v = kt_kernel_version(), f;
+	ssize_t n;
+
+	f = open(KT_THP, O_RDONLY);
+	if (f >= 0) {
+		n = read(f, thp, sizeof(thp) - 1);
+		thp[n > 0 ? n : 0] = 0;
+		close(f);
+	}
+	if (strstr(thp, "[madvise]") && madvise(p, len, MADV_HUGEPAGE))
+		return 0;
+	if (v <= 6001)
+		return 0;
+	if (v >= 6012)
+		return f >= 0 && !strstr(thp, "[never]");
+	return -1;
 }

@@ -22,6 +22,7 @@
 #define KT_SIZE		(2 * 1024 * 1024)
 /* A block of backing "huge": its sizes and faults go by this much. */
 #define KT_HUGE		(2 * 1024 * 1024)
+#define KT_THP		"/sys/kernel/mm/transparent_hugepage/enabled"
 
 extern size_t kt_page;
 /* What sizes of kshm0 and kshm1 round up to: a page, or KT_HUGE. */
@@ -74,6 +75,17 @@ bool kt_present(const void *addr);
  */
 void *kt_map_at(int fd, size_t len, int prot, off_t off, size_t align,
 		size_t shift);
+/* The running kernel's major * 1000 + minor (6012 for 6.12). */
+int kt_kernel_version(void);
+/*
+ * Does a fault of an aligned, whole 2 MiB block of @p, a mapping of
+ * backing "huge", get a PMD? 6.12 and later (7.3 is tested) ask the
+ * driver (.huge_fault) when transparent huge pages are not "never"
+ * ("madvise": for a mapping given MADV_HUGEPAGE, which this gives @p);
+ * 6.1 never does, nor does a kernel without THP (the rt flavour).
+ * 1: yes, 0: no, -1: a kernel the tests do not know (6.2 to 6.11).
+ */
+int kt_pmds_offered(void *p, size_t len);
 
 /* Checked fixture: both regions back at KT_SIZE, zeroed, unmapped. */
 void kt_setup(void);
@@ -102,5 +114,6 @@ Suite *gup_suite(void);
 Suite *huge_suite(void);
 Suite *fault_around_races_suite(void);
 Suite *sparse_address_suite(void);
+Suite *huge_races_suite(void);
 
 #endif

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "driver-test.h"
@@ -25,7 +24,6 @@
 #define SEED		91
 #define SIZE		(4 * KT_HUGE)		/* the region: 4 blocks */
 #define BLOCK_PAGES	(KT_HUGE / kt_page)
-#define THP		"/sys/kernel/mm/transparent_hugepage/enabled"
 
 static int fd;
 static char node[KSHM_NAME_MAX];
@@ -64,45 +62,6 @@ static void huge_teardown(void)
 	close(fd);
 	if (made)
 		ck_assert_int_eq(kt_destroy("t-huge"), 0);
-}
-
-/* The running kernel's major * 1000 + minor. */
-static int kernel_version(void)
-{
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	ck_assert_int_eq(uname(&u), 0);
-	ck_assert_int_eq(sscanf(u.release, "%d.%d", &major, &minor), 2);
-	return major * 1000 + minor;
-}
-
-/*
- * Does a fault of an aligned, whole block of @p get a PMD? 6.12 and later
- * (7.3 is tested) ask the driver (.huge_fault) when transparent huge pages
- * are not "never" ("madvise": for a mapping given MADV_HUGEPAGE, as @p is
- * here); 6.1 never does, nor does a kernel without THP (the rt flavour).
- * 1: yes, 0: no, -1: a kernel this test does not know (6.2 to 6.11).
- */
-static int expect_pmd(char *p, size_t len)
-{
-	char thp[128] = "";
-	int v = kernel_version(), f;
-	ssize_t n;
-
-	f = open(THP, O_RDONLY);
-	if (f >= 0) {
-		n = read(f, thp, sizeof(thp) - 1);
-		thp[n > 0 ? n : 0] = 0;
-		close(f);
-	}
-	if (strstr(thp, "[madvise]") && madvise(p, len, MADV_HUGEPAGE))
-		return 0;
-	if (v <= 6001)
-		return 0;
-	if (v >= 6012)
-		return f >= 0 && !strstr(thp, "[never]");
-	return -1;
 }
 
 static size_t count_present(const char *p, size_t n)
@@ -157,7 +116,7 @@ START_TEST(one_fault_maps_a_whole_block)
 	ck_assert_int_eq(kt_set_fault_policy(fd, 0, 1), 0);
 	p = kt_map(fd, SIZE, PROT_READ | PROT_WRITE, 0);
 	ck_assert_uint_eq((uintptr_t)p % KT_HUGE, 0);
-	pmd = expect_pmd(p, SIZE);
+	pmd = kt_pmds_offered(p, SIZE);
 	a = kt_info(fd);
 	for (i = 0; i < chunks; i++)
 		(void)*(volatile char *)(p + i * KT_HUGE + 100 * kt_page);
@@ -193,7 +152,7 @@ START_TEST(thp_never_maps_blocks_with_4k_entries)
 	size_t chunks = SIZE / KT_HUGE, i;
 	char was[128] = "", *mode, *end;
 	struct kshm_info a, b;
-	int f = open(THP, O_RDWR);
+	int f = open(KT_THP, O_RDWR);
 	ssize_t n;
 	char *p;
 
@@ -287,7 +246,7 @@ START_TEST(unaligned_fixed_address_falls_back)
 
 	p = kt_map_at(fd, 2 * KT_HUGE, PROT_READ, 0, KT_HUGE, 3 * kt_page);
 	/* Allowed a PMD if the kernel offers one: the address still says no. */
-	expect_pmd(p, 2 * KT_HUGE);
+	kt_pmds_offered(p, 2 * KT_HUGE);
 	a = kt_info(fd);
 	(void)*(volatile char *)(p + 5 * kt_page);
 	(void)*(volatile char *)(p + KT_HUGE + 5 * kt_page);
@@ -315,7 +274,7 @@ START_TEST(partial_munmap_inside_a_block_keeps_the_rest)
 	int pmd;
 
 	p = kt_map(fd, SIZE, PROT_READ | PROT_WRITE, 0);
-	pmd = expect_pmd(p, SIZE);
+	pmd = kt_pmds_offered(p, SIZE);
 	ck_assert(data_ok(p, SIZE / kt_page, 0));
 	a = kt_info(fd);
 	ck_assert_int_eq(munmap(p + hole * kt_page, holen * kt_page), 0);
@@ -356,7 +315,7 @@ START_TEST(mremap_move_keeps_data)
 	char *p, *q;
 
 	p = kt_map(fd, len, PROT_READ | PROT_WRITE, KT_HUGE);
-	expect_pmd(p, len);
+	kt_pmds_offered(p, len);
 	ck_assert(data_ok(p, len / kt_page, BLOCK_PAGES));
 	/* To another 2 MiB boundary, then off the grid. */
 	q = hole_at(len, 0);
@@ -382,7 +341,7 @@ START_TEST(forked_child_sees_the_same_data)
 	pid_t pid;
 
 	p = kt_map(fd, SIZE, PROT_READ | PROT_WRITE, 0);
-	expect_pmd(p, SIZE);
+	kt_pmds_offered(p, SIZE);
 	ck_assert(data_ok(p, SIZE / kt_page, 0));
 	f0 = kt_info(fd).faults;
 	pid = fork();
@@ -409,7 +368,7 @@ START_TEST(dontneed_of_a_block_refaults_same_data)
 	char *p;
 
 	p = kt_map(fd, SIZE, PROT_READ, 0);
-	expect_pmd(p, SIZE);
+	kt_pmds_offered(p, SIZE);
 	ck_assert(data_ok(p, SIZE / kt_page, 0));
 	ck_assert_int_eq(madvise(p + KT_HUGE, KT_HUGE, MADV_DONTNEED), 0);
 	ck_assert_uint_eq(count_present(p + KT_HUGE, BLOCK_PAGES), 0);
