@@ -122,6 +122,16 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
 	/* 0 with no error: a racing fault mapped it first. */
 	mapped = kshm_map_range(r, vma, addr, addr + PAGE_SIZE, ULONG_MAX,
 				KSHM_ALLOC, &err);
+	/*
+	 * -EFAULT with a 2 MiB entry in the PMD: a racing fault whose task
+	 * still had THP (the policy changed between the two faults' checks)
+	 * mapped the block whole, so there is no page table for 4 KiB
+	 * entries. The block is mapped: the access retries and finds it.
+	 */
+	if (err == -EFAULT && pmd_trans_huge(READ_ONCE(*vmf->pmd))) {
+		kshm_fault_account(r, vmf, 0, false, VM_FAULT_NOPAGE);
+		return VM_FAULT_NOPAGE;
+	}
 	if (err) {
 		ret = vmf_error(err);
 		kshm_fault_account(r, vmf, 0, false, ret);
@@ -150,12 +160,13 @@ static bool kshm_pmd_maps(pmd_t *pmdp, unsigned long pfn)
  * reference (a special mapping, as for VM_MIXEDMAP): the region keeps the
  * block, and resizing waits for the last mapping to go.
  *
- * On 6.12 this runs under the per-VMA lock only, so the PMD may change
+ * From 6.12 this runs under the per-VMA lock only, so the PMD may change
  * under it (a racing .fault of a task whose THP was just disabled puts a
  * page table there): a fresh entry is inserted without "write" (the
  * shared mapping's vm_page_prot is writable already), which makes
  * vmf_insert_pfn_pmd() leave any other entry alone rather than WARN, and
- * it is counted only if it is there afterwards.
+ * it is counted only if it is there afterwards. The other way round is
+ * kshm_vm_block_fault()'s; tests/vm/huge_races.c forces both.
  */
 static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 				     kshm_huge_fault_size size)
@@ -190,6 +201,10 @@ static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 	if (ret == VM_FAULT_NOPAGE && !upgrade && kshm_pmd_maps(vmf->pmd, pfn)) {
 		atomic64_inc(&r->huge_maps);
 		kshm_fault_account(r, vmf, 1U << KSHM_HUGE_ORDER, true, ret);
+	} else if (ret == VM_FAULT_NOPAGE && !upgrade) {
+		/* A page table came first: nothing mapped, the access retries. */
+		trace_kshm_fault(r, vmf->pgoff, vmf->flags & FAULT_FLAG_WRITE,
+				 0, true, ret);
 	}
 	return ret;
 }
