@@ -33,6 +33,7 @@ int main(void)
 	srunner_add_suite(sr, huge_suite());
 	srunner_add_suite(sr, fault_around_races_suite());
 	srunner_add_suite(sr, sparse_address_suite());
+	srunner_add_suite(sr, huge_races_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
