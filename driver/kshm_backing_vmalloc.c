@@ -5,6 +5,7 @@
  * space through vmf->page, so the area needs no VM_USERMAP.
  */
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -18,13 +19,42 @@
 #define KSHM_VMALLOC_GFP	(GFP_KERNEL_ACCOUNT | __GFP_ZERO | \
 				 __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
-static void *kshm_vmalloc_area(pgoff_t npages)
+/*
+ * The area, and its pages looked up once: a fault finds a page in the
+ * array instead of walking the kernel's page tables (vmalloc_to_page())
+ * for each page of its fault-around window. 8 bytes a page.
+ */
+struct kshm_vmalloc {
+	void *vaddr;
+	struct page *pages[];
+};
+
+static struct kshm_vmalloc *kshm_vmalloc_area(pgoff_t npages)
 {
+	struct kshm_vmalloc *v;
 	size_t bytes;
+	pgoff_t i;
 
 	if (check_shl_overflow(npages, PAGE_SHIFT, &bytes))
 		return NULL;
-	return __vmalloc(bytes, KSHM_VMALLOC_GFP);
+	v = kvmalloc(struct_size(v, pages, npages),
+		     GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+	if (!v)
+		return NULL;
+	v->vaddr = __vmalloc(bytes, KSHM_VMALLOC_GFP);
+	if (!v->vaddr) {
+		kvfree(v);
+		return NULL;
+	}
+	for (i = 0; i < npages; i++)
+		v->pages[i] = vmalloc_to_page(v->vaddr + (i << PAGE_SHIFT));
+	return v;
+}
+
+static void kshm_vmalloc_area_free(struct kshm_vmalloc *v)
+{
+	vfree(v->vaddr);
+	kvfree(v);
 }
 
 static int kshm_vmalloc_alloc(struct kshm_region *r, pgoff_t npages)
@@ -38,7 +68,7 @@ static int kshm_vmalloc_alloc(struct kshm_region *r, pgoff_t npages)
 
 static void kshm_vmalloc_free(struct kshm_region *r)
 {
-	vfree(r->priv);
+	kshm_vmalloc_area_free(r->priv);
 	r->priv = NULL;
 	atomic_long_set(&r->resident, 0);
 }
@@ -49,15 +79,15 @@ static void kshm_vmalloc_free(struct kshm_region *r)
  */
 static int kshm_vmalloc_resize(struct kshm_region *r, pgoff_t npages)
 {
+	struct kshm_vmalloc *old = r->priv, *v;
 	pgoff_t keep = min(npages, r->npages);
-	void *vaddr;
 
-	vaddr = kshm_vmalloc_area(npages);
-	if (!vaddr)
+	v = kshm_vmalloc_area(npages);
+	if (!v)
 		return -ENOMEM;
-	memcpy(vaddr, r->priv, (size_t)keep << PAGE_SHIFT);
-	vfree(r->priv);
-	r->priv = vaddr;
+	memcpy(v->vaddr, old->vaddr, (size_t)keep << PAGE_SHIFT);
+	kshm_vmalloc_area_free(old);
+	r->priv = v;
 	atomic_long_set(&r->resident, npages);
 	return 0;
 }
@@ -65,9 +95,9 @@ static int kshm_vmalloc_resize(struct kshm_region *r, pgoff_t npages)
 static struct page *kshm_vmalloc_get_page(struct kshm_region *r,
 					  pgoff_t pgoff, enum kshm_alloc alloc)
 {
-	struct page *page;
+	struct kshm_vmalloc *v = r->priv;
+	struct page *page = v->pages[pgoff];
 
-	page = vmalloc_to_page(r->priv + ((size_t)pgoff << PAGE_SHIFT));
 	get_page(page);
 	return page;
 }
