@@ -91,7 +91,8 @@ kc_release() {
 # kc_wait_lines FILE N: until FILE has N lines (at most 10 s).
 kc_wait_lines() {
 	kc_i=0
-	while [ "$(wc -l <"$1")" -lt "$2" ] && [ $kc_i -lt 100 ]; do
+	# The background job may not have created the file yet: 0 lines.
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ] && [ $kc_i -lt 100 ]; do
 		sleep 0.1
 		kc_i=$((kc_i + 1))
 	done
@@ -262,6 +263,7 @@ kc_watch_tests() {
 	# still runs; on a loaded host a TCG guest can take seconds to start
 	# kshm-hold, so a window missed at 5 s is tried once more at 10 s.
 	for i in 5 10; do
+		rm -f /tmp/kc.watch
 		kshmctl watch -n 2 -i $i kshm0 >/tmp/kc.watch 2>&1 &
 		kc_pid=$!
 		kc_wait_lines /tmp/kc.watch 2
@@ -285,6 +287,7 @@ kc_watch_tests() {
 
 	# A region destroyed under watch lives on while kshmctl holds it.
 	if kshm-create ctltmp 65536; then
+		rm -f /tmp/kc.watch
 		kshmctl watch -n 3 -i 0.5 ctltmp >/tmp/kc.watch 2>&1 &
 		kc_pid=$!
 		kc_wait_lines /tmp/kc.watch 2
