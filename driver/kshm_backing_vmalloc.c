@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
@@ -46,8 +47,12 @@ static struct kshm_vmalloc *kshm_vmalloc_area(pgoff_t npages)
 		kvfree(v);
 		return NULL;
 	}
-	for (i = 0; i < npages; i++)
+	for (i = 0; i < npages; i++) {
 		v->pages[i] = vmalloc_to_page(v->vaddr + (i << PAGE_SHIFT));
+		/* A large region is millions of lookups; resize holds a lock. */
+		if (!(i & 1023))
+			cond_resched();
+	}
 	return v;
 }
 
