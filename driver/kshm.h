@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/mm_types.h>
+#include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
@@ -91,6 +92,9 @@ extern const struct kshm_backing_ops kshm_backing_huge;
  * @ref: held by the node, each open file and each kernel user
  * @lock: held for reading to look up or fault in pages and to create a
  *	mapping, for writing to change @npages and the storage
+ * @block_lock: for a block backing, held while a fault maps a block, so
+ *	that a 2 MiB entry (.huge_fault) and 4 KiB entries (.fault) of the
+ *	same block never meet half made (kshm_mmap.c)
  * @ops: the backing
  * @priv: the backing's storage
  * @npages: size in pages
@@ -122,6 +126,7 @@ extern const struct kshm_backing_ops kshm_backing_huge;
 struct kshm_region {
 	struct kref ref;
 	struct rw_semaphore lock;
+	struct mutex block_lock;	/* see @block_lock above */
 	const struct kshm_backing_ops *ops;
 	void *priv;
 	pgoff_t npages;

@@ -105,8 +105,8 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct kshm_region *r = vma->vm_private_data;
 	unsigned long addr = vmf->address & PAGE_MASK;
+	unsigned int around = 0;
 	unsigned long mapped;
-	unsigned int around;
 	struct page *page;
 	vm_fault_t ret;
 	int err;
@@ -119,17 +119,31 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
 		return ret;
 	}
 	put_page(page);
+	mutex_lock(&r->block_lock);
+	/*
+	 * A racing fault of a task whose THP setting differed (it changed
+	 * between the two faults' checks: prctl(PR_SET_THP_DISABLE), the
+	 * sysfs switch) mapped the block with one 2 MiB entry: there is no
+	 * page table for 4 KiB entries. The access retries and finds it.
+	 */
+	if (pmd_trans_huge(READ_ONCE(*vmf->pmd))) {
+		mutex_unlock(&r->block_lock);
+		trace_kshm_fault_raced(r, vmf->pgoff, false);
+		return VM_FAULT_NOPAGE;
+	}
 	/* 0 with no error: a racing fault mapped it first. */
 	mapped = kshm_map_range(r, vma, addr, addr + PAGE_SIZE, ULONG_MAX,
 				KSHM_ALLOC, &err);
+	if (!err)
+		around = kshm_fault_around(r, vmf);
+	mutex_unlock(&r->block_lock);
 	/*
-	 * -EFAULT with a 2 MiB entry in the PMD: a racing fault whose task
-	 * still had THP (the policy changed between the two faults' checks)
-	 * mapped the block whole, so there is no page table for 4 KiB
-	 * entries. The block is mapped: the access retries and finds it.
+	 * The levels above the page table exist (the core made them), so
+	 * -EFAULT means no page table to map into: an empty one freed under
+	 * us (6.13+ reclaims them). The access retries and makes another.
 	 */
-	if (err == -EFAULT && pmd_trans_huge(READ_ONCE(*vmf->pmd))) {
-		kshm_fault_account(r, vmf, 0, false, VM_FAULT_NOPAGE);
+	if (err == -EFAULT) {
+		trace_kshm_fault_raced(r, vmf->pgoff, false);
 		return VM_FAULT_NOPAGE;
 	}
 	if (err) {
@@ -137,7 +151,6 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
 		kshm_fault_account(r, vmf, 0, false, ret);
 		return ret;
 	}
-	around = kshm_fault_around(r, vmf);
 	atomic64_add(around, &r->around_pages);
 	atomic64_inc(&r->huge_fallbacks);
 	kshm_fault_account(r, vmf, mapped + around, false, VM_FAULT_NOPAGE);
@@ -145,14 +158,6 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
-/* Does the PMD now map @pfn as one 2 MiB entry? For counting only. */
-static bool kshm_pmd_maps(pmd_t *pmdp, unsigned long pfn)
-{
-	pmd_t pmd = READ_ONCE(*pmdp);
-
-	return pmd_trans_huge(pmd) && pmd_pfn(pmd) == pfn;
-}
-
 /*
  * One PMD for a whole block: the 2 MiB of the address must lie inside the
  * VMA and map a block of the region, that is, start at a block's first
@@ -160,13 +165,13 @@ static bool kshm_pmd_maps(pmd_t *pmdp, unsigned long pfn)
  * reference (a special mapping, as for VM_MIXEDMAP): the region keeps the
  * block, and resizing waits for the last mapping to go.
  *
- * From 6.12 this runs under the per-VMA lock only, so the PMD may change
- * under it (a racing .fault of a task whose THP was just disabled puts a
- * page table there): a fresh entry is inserted without "write" (the
- * shared mapping's vm_page_prot is writable already), which makes
- * vmf_insert_pfn_pmd() leave any other entry alone rather than WARN, and
- * it is counted only if it is there afterwards. The other way round is
- * kshm_vm_block_fault()'s; tests/vm/huge_races.c forces both.
+ * From 6.12 this runs under the per-VMA lock only, and a .fault of the
+ * same block may run at once (a task whose THP setting just changed). The
+ * region's block_lock orders the two: each looks at the PMD under it and
+ * maps only into what it expects, an empty PMD (or, for a write to a
+ * read-only 2 MiB entry, the entry the core saw); anything else was put
+ * there by a racing fault, or taken by a zap, and the access retries.
+ * tests/vm/huge_races.c forces both orders.
  */
 static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 				     kshm_huge_fault_size size)
@@ -174,11 +179,11 @@ static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 	struct vm_area_struct *vma = vmf->vma;
 	struct kshm_region *r = vma->vm_private_data;
 	unsigned long haddr = vmf->address & PMD_MASK;
-	unsigned long pfn;
 	struct page *page;
 	bool upgrade;
 	pgoff_t pgoff;
 	vm_fault_t ret;
+	pmd_t pmd;
 
 	/* 6.12 asks for a PUD too, before vmf->pmd even exists. */
 	if (size != KSHM_HUGE_FAULT_PMD || haddr < vma->vm_start ||
@@ -195,16 +200,22 @@ static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 		kshm_fault_account(r, vmf, 0, true, ret);
 		return ret;
 	}
-	pfn = page_to_pfn(page);
+	mutex_lock(&r->block_lock);
+	pmd = READ_ONCE(*vmf->pmd);
+	if (upgrade ? !pmd_same(pmd, vmf->orig_pmd) : !pmd_none(pmd)) {
+		mutex_unlock(&r->block_lock);
+		put_page(page);
+		trace_kshm_fault_raced(r, vmf->pgoff, true);
+		return VM_FAULT_NOPAGE;
+	}
 	ret = kshm_insert_pmd(vmf, page, upgrade);
+	mutex_unlock(&r->block_lock);
 	put_page(page);
-	if (ret == VM_FAULT_NOPAGE && !upgrade && kshm_pmd_maps(vmf->pmd, pfn)) {
+	if (ret == VM_FAULT_NOPAGE && !upgrade) {
 		atomic64_inc(&r->huge_maps);
 		kshm_fault_account(r, vmf, 1U << KSHM_HUGE_ORDER, true, ret);
-	} else if (ret == VM_FAULT_NOPAGE && !upgrade) {
-		/* A page table came first: nothing mapped, the access retries. */
-		trace_kshm_fault(r, vmf->pgoff, vmf->flags & FAULT_FLAG_WRITE,
-				 0, true, ret);
+	} else if (ret & VM_FAULT_ERROR) {
+		kshm_fault_account(r, vmf, 0, true, ret);
 	}
 	return ret;
 }

@@ -94,6 +94,7 @@ struct kshm_region *kshm_region_create(const struct kshm_region_args *args)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&r->ref);
 	init_rwsem(&r->lock);
+	mutex_init(&r->block_lock);
 	ratelimit_state_init(&r->log_rs, 5 * HZ, KSHM_LOG_BURST);
 	r->ops = args->ops;
 	r->max_pages = max_pages;

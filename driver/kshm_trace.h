@@ -41,6 +41,25 @@ TRACE_EVENT(kshm_fault,
 		      __entry->pages, __entry->pmd, __entry->result)
 );
 
+/*
+ * A fault of a block backing that mapped nothing because a racing fault
+ * of the other size got there first: @pmd, a 2 MiB fault that found a
+ * page table (or a 2 MiB entry); else a 4 KiB fault that found a 2 MiB
+ * entry, or no page table. The access is retried; not counted in faults.
+ */
+TRACE_EVENT(kshm_fault_raced,
+	    TP_PROTO(struct kshm_region *r, pgoff_t pgoff, bool pmd),
+	    TP_ARGS(r, pgoff, pmd),
+	    TP_STRUCT__entry(KSHM_TRACE_NAME
+			     __field(unsigned long, pgoff)
+			     __field(bool, pmd)),
+	    TP_fast_assign(kshm_trace_name(r);
+			   __entry->pgoff = pgoff;
+			   __entry->pmd = pmd;),
+	    TP_printk("%s pgoff=%lu pmd=%d", __entry->name, __entry->pgoff,
+		      __entry->pmd)
+);
+
 DECLARE_EVENT_CLASS(kshm_vma,
 		    TP_PROTO(struct kshm_region *r, pgoff_t pgoff, unsigned long pages,
 			     unsigned long mappings),

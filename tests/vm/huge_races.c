@@ -25,11 +25,13 @@
  *   wherever it is. Fails (WARNING in dmesg, huge_maps) if
  *   kshm_vm_huge_fault() inserts with "write" or counts without looking.
  *
- * Which interleaving each round took is read from the kshm_fault event
- * (pages=0: a fault that found the block mapped by the other path, pmd=1
- * on the 2 MiB path), and each test requires its own to have happened.
+ * Which interleaving each round took is read from the kshm_fault_raced
+ * event (pmd=1 at A's page: A found B's page table; pmd=0 at B's page: B
+ * found A's 2 MiB entry), in a tracefs instance of the test's own, and
+ * each test requires its own to have happened.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -40,6 +42,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,8 +54,11 @@
 #define ROUNDS		16
 #define LEN		((size_t)ROUNDS * KT_HUGE)
 #define TRACING		"/sys/kernel/tracing"
-#define EVENT		TRACING "/events/kshm/kshm_fault"
+#define INSTANCE	TRACING "/instances/kshm-huge-races"
+#define EVENT		INSTANCE "/events/kshm/kshm_fault_raced/enable"
 #define PREEMPT		"/sys/kernel/debug/sched/preempt"
+/* Longest wait for the other thread before the test gives up. */
+#define WAIT_S		10
 
 /* Thread B's page of each block, well away from A's (page 0). */
 #define B_PAGE		300
@@ -67,6 +73,7 @@ struct race {
 	atomic_bool quit;
 };
 
+/* The preemption mode before the tests, restored by the parent. */
 static char preempt_was[32];
 
 static bool write_file(const char *path, const char *s)
@@ -81,48 +88,108 @@ static bool write_file(const char *path, const char *s)
 	return n == (ssize_t)strlen(s);
 }
 
-/* The kshm_fault events of this file's region that mapped nothing. */
-static bool trace_start(void)
+static double now_s(void)
 {
-	if (access(EVENT, F_OK))
-		(void)mount("tracefs", TRACING, "tracefs", 0, NULL);
-	if (access(EVENT, F_OK))
-		return false;
-	return write_file(EVENT "/enable", "0") &&
-	       write_file(EVENT "/filter", "pages == 0") &&
-	       write_file(TRACING "/trace", "") &&
-	       write_file(EVENT "/enable", "1");
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* Counts the events seen: on the 2 MiB path (pmd=1) and the 4 KiB one. */
+/* Spins until *@v == @want; false after WAIT_S seconds. */
+static bool wait_for(atomic_uint *v, unsigned int want)
+{
+	double end = now_s() + WAIT_S;
+
+	while (atomic_load(v) != want)
+		if (now_s() > end)
+			return false;
+	return true;
+}
+
+/* kshm_fault_raced in an instance of its own: no global trace state. */
+static bool trace_start(void)
+{
+	if (access(TRACING "/instances", F_OK))
+		(void)mount("tracefs", TRACING, "tracefs", 0, NULL);
+	if (mkdir(INSTANCE, 0755) && errno != EEXIST)
+		return false;
+	return write_file(EVENT, "0") && write_file(INSTANCE "/trace", "") &&
+	       write_file(EVENT, "1");
+}
+
+/*
+ * Counts the events of the test's region: A's page on the 2 MiB path
+ * (pmd=1) and B's on the 4 KiB path (pmd=0); any other is a failure.
+ */
 static void trace_count(unsigned int *pmd, unsigned int *pte)
 {
-	FILE *f = fopen(TRACING "/trace", "r");
-	char line[512];
+	FILE *f = fopen(INSTANCE "/trace", "r");
+	unsigned long pgoff;
+	char line[512], *ev;
+	int huge;
 
 	*pmd = 0;
 	*pte = 0;
 	ck_assert_ptr_nonnull(f);
 	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "kshm_fault: kshm-" RACE_NAME " "))
+		ev = strstr(line, "kshm_fault_raced: kshm-" RACE_NAME " ");
+		if (!ev)
 			continue;
-		ck_assert_msg(strstr(line, " pages=0 "), "%s", line);
-		if (strstr(line, " pmd=1 "))
+		ck_assert_msg(sscanf(ev, "kshm_fault_raced: kshm-" RACE_NAME
+				     " pgoff=%lu pmd=%d", &pgoff, &huge) == 2,
+			      "%s", line);
+		if (huge && pgoff % (KT_HUGE / kt_page) == 0)
 			(*pmd)++;
-		else
+		else if (!huge && pgoff % (KT_HUGE / kt_page) == B_PAGE)
 			(*pte)++;
+		else
+			ck_abort_msg("not a race of this test: %s", line);
 	}
 	fclose(f);
 }
 
+/* After each test, in its process. */
 static void race_teardown(void)
 {
-	write_file(EVENT "/enable", "0");
-	write_file(EVENT "/filter", "0");
+	write_file(EVENT, "0");
+	(void)kt_destroy(RACE_NAME);
+}
+
+/* In the parent, once: also what a test that died half-way left behind. */
+static void race_restore(void)
+{
+	write_file(EVENT, "0");
+	(void)rmdir(INSTANCE);
 	if (preempt_was[0])
 		write_file(PREEMPT, preempt_was);
-	preempt_was[0] = 0;
 	(void)kt_destroy(RACE_NAME);
+}
+
+/* In the parent, once: the preemption mode, to restore. */
+static void race_save(void)
+{
+	char *mode, *end;
+	FILE *f;
+
+	if (access(PREEMPT, F_OK))
+		(void)mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	preempt_was[0] = 0;
+	f = fopen(PREEMPT, "r");
+	if (!f)
+		return;	/* Not PREEMPT_DYNAMIC: the build's model holds. */
+	/* "none voluntary (full) lazy": keep the one in parentheses. */
+	if (fgets(preempt_was, sizeof(preempt_was), f)) {
+		mode = strchr(preempt_was, '(');
+		end = mode ? strchr(mode, ')') : NULL;
+		if (end) {
+			*end = 0;
+			memmove(preempt_was, mode + 1, end - mode);
+		} else {
+			preempt_was[0] = 0;
+		}
+	}
+	fclose(f);
 }
 
 static void pin(int cpu)
@@ -158,16 +225,17 @@ static void *staller(void *arg)
 	char c;
 
 	pin(0);
-	ck_assert_int_eq(pthread_setschedparam(pthread_self(), SCHED_FIFO,
-					       &sp), 0);
+	if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp))
+		atomic_store(&s->quit, true);
+	atomic_store(&s->stalling, false);
 	while (read(s->stall_pipe[0], &c, 1) == 1 && !atomic_load(&s->quit)) {
 		unsigned int round = (unsigned char)c;
 
 		atomic_store(&s->stalling, true);
 		/*
 		 * B's fault allocates and zeroes a block: milliseconds. Never
-		 * more than a second: if A held a lock B needs, B could not
-		 * finish while A is kept off the CPU.
+		 * more than 2 s: if A held something B needs, B could not
+		 * finish while A is kept off the CPU (a round lost, no hang).
 		 */
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		do
@@ -187,15 +255,19 @@ static void *toucher(void *arg)
 
 	pin(1);
 	for (unsigned int r = 0; r < ROUNDS; r++) {
-		while (atomic_load(&s->a_started) != r + 1)
-			;
+		double end;
+
+		if (!wait_for(&s->a_started, r + 1))
+			break;
 		/* Past A's THP check, well inside its 2 MiB allocation. */
 		spin_us(50);
 		if (s->stall) {
 			c = (char)r;
-			if (write(s->stall_pipe[1], &c, 1) != 1)
+			if (atomic_load(&s->quit) ||
+			    write(s->stall_pipe[1], &c, 1) != 1)
 				break;
-			while (!atomic_load(&s->stalling))
+			end = now_s() + WAIT_S;
+			while (!atomic_load(&s->stalling) && now_s() < end)
 				;
 		}
 		if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
@@ -212,6 +284,8 @@ static void *toucher(void *arg)
  */
 static const char *race_map(struct race *s, int *fd)
 {
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return "needs two CPUs";
 	ck_assert_int_eq(kt_create(RACE_NAME, LEN, LEN, KSHM_BACKING_HUGE), 0);
 	*fd = kt_open(RACE_NODE, O_RDWR);
 	/* Every block is a first touch: no prefault, whatever the group. */
@@ -225,29 +299,13 @@ static const char *race_map(struct race *s, int *fd)
 	return NULL;
 }
 
-/* Full preemption for the test, where the kernel can switch at run time. */
+/*
+ * Full preemption for the test, where the kernel can switch at run time
+ * (race_save() found the mode): the staller's wake-up then preempts A
+ * wherever it is, not at its next cond_resched().
+ */
 static void preempt_full(void)
 {
-	char *mode, *end;
-	FILE *f;
-
-	if (access(PREEMPT, F_OK))
-		(void)mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	f = fopen(PREEMPT, "r");
-	if (!f)
-		return;	/* Not PREEMPT_DYNAMIC: the build's model holds. */
-	/* "none voluntary (full) lazy": keep the one in parentheses. */
-	if (fgets(preempt_was, sizeof(preempt_was), f)) {
-		mode = strchr(preempt_was, '(');
-		end = mode ? strchr(mode, ')') : NULL;
-		if (end) {
-			*end = 0;
-			memmove(preempt_was, mode + 1, end - mode);
-		} else {
-			preempt_was[0] = 0;
-		}
-	}
-	fclose(f);
 	if (preempt_was[0])
 		ck_assert(write_file(PREEMPT, "full"));
 }
@@ -275,12 +333,13 @@ static void race_rounds(struct race *s, int fd, unsigned int *pmd,
 		ck_assert_int_eq(prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0), 0);
 		atomic_store(&s->a_started, r + 1);
 		s->p[r * KT_HUGE] = 'a';
-		while (atomic_load(&s->b_done) != r + 1)
-			;
+		ck_assert_msg(wait_for(&s->b_done, r + 1),
+			      "round %u: thread B did not finish its touch", r);
 	}
 	ck_assert_int_eq(pthread_join(b, NULL), 0);
 	*after = kt_info(fd);
 	if (s->stall) {
+		ck_assert_msg(!atomic_load(&s->quit), "no SCHED_FIFO for the staller");
 		atomic_store(&s->quit, true);
 		ck_assert_int_eq(write(s->stall_pipe[1], "", 1), 1);
 		ck_assert_int_eq(pthread_join(st, NULL), 0);
@@ -354,6 +413,7 @@ Suite *huge_races_suite(void)
 	Suite *s = suite_create("huge_races");
 	TCase *tc = kt_tcase("races");
 
+	tcase_add_unchecked_fixture(tc, race_save, race_restore);
 	tcase_add_checked_fixture(tc, NULL, race_teardown);
 	tcase_add_test(tc, a_4k_fault_that_finds_the_block_mapped_by_a_2m_fault_retries);
 	tcase_add_test(tc, a_2m_fault_that_finds_a_page_table_leaves_it_and_counts_no_pmd);
