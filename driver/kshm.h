@@ -86,15 +86,18 @@ extern const struct kshm_backing_ops kshm_backing_huge;
 
 /* Backing "huge": 2 MiB blocks, one PMD each where the kernel allows. */
 #define KSHM_HUGE_ORDER		(PMD_SHIFT - PAGE_SHIFT)
+/* Locks a region has for its faults to map blocks with (@block_locks). */
+#define KSHM_BLOCK_LOCKS	16
 
 /**
  * struct kshm_region - memory shared by every opener and mapping of a node
  * @ref: held by the node, each open file and each kernel user
  * @lock: held for reading to look up or fault in pages and to create a
  *	mapping, for writing to change @npages and the storage
- * @block_lock: for a block backing, held while a fault maps a block, so
- *	that a 2 MiB entry (.huge_fault) and 4 KiB entries (.fault) of the
- *	same block never meet half made (kshm_mmap.c)
+ * @block_locks: for a block backing, one is held while a fault maps a
+ *	block (chosen by the block's index), so that a 2 MiB entry
+ *	(.huge_fault) and 4 KiB entries (.fault) of the same block never
+ *	meet half made (kshm_mmap.c)
  * @ops: the backing
  * @priv: the backing's storage
  * @npages: size in pages
@@ -126,7 +129,7 @@ extern const struct kshm_backing_ops kshm_backing_huge;
 struct kshm_region {
 	struct kref ref;
 	struct rw_semaphore lock;
-	struct mutex block_lock;	/* see @block_lock above */
+	struct mutex block_locks[KSHM_BLOCK_LOCKS];	/* see @block_locks */
 	const struct kshm_backing_ops *ops;
 	void *priv;
 	pgoff_t npages;

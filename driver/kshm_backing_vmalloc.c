@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
@@ -50,7 +51,7 @@ static struct kshm_vmalloc *kshm_vmalloc_area(pgoff_t npages)
 	for (i = 0; i < npages; i++) {
 		v->pages[i] = vmalloc_to_page(v->vaddr + (i << PAGE_SHIFT));
 		/* A large region is millions of lookups; resize holds a lock. */
-		if (!(i & 1023))
+		if (i && !(i & 1023))
 			cond_resched();
 	}
 	return v;
@@ -86,11 +87,17 @@ static int kshm_vmalloc_resize(struct kshm_region *r, pgoff_t npages)
 {
 	struct kshm_vmalloc *old = r->priv, *v;
 	pgoff_t keep = min(npages, r->npages);
+	size_t off, chunk;
 
 	v = kshm_vmalloc_area(npages);
 	if (!v)
 		return -ENOMEM;
-	memcpy(v->vaddr, old->vaddr, (size_t)keep << PAGE_SHIFT);
+	/* Up to the whole region, under the region lock: 2 MiB at a time. */
+	for (off = 0; off < ((size_t)keep << PAGE_SHIFT); off += chunk) {
+		chunk = min_t(size_t, SZ_2M, ((size_t)keep << PAGE_SHIFT) - off);
+		memcpy(v->vaddr + off, old->vaddr + off, chunk);
+		cond_resched();
+	}
 	kshm_vmalloc_area_free(old);
 	r->priv = v;
 	atomic_long_set(&r->resident, npages);

@@ -93,6 +93,17 @@ static vm_fault_t kshm_block_fault_error(int err)
 }
 
 /*
+ * The lock that orders the faults mapping block @pgoff's: one of a few
+ * per region, by block, so that first touches of different blocks
+ * seldom wait for each other.
+ */
+static struct mutex *kshm_block_lock(struct kshm_region *r, pgoff_t pgoff)
+{
+	return &r->block_locks[(pgoff >> KSHM_HUGE_ORDER) %
+			       KSHM_BLOCK_LOCKS];
+}
+
+/*
  * A fault of a block backing ("huge") where no PMD could go: the block,
  * clipped to the VMA, with 4 KiB entries. Its pages are tail pages of a
  * compound page, which the core's finish_fault() would map with a PMD of
@@ -105,6 +116,7 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct kshm_region *r = vma->vm_private_data;
 	unsigned long addr = vmf->address & PAGE_MASK;
+	struct mutex *lock = kshm_block_lock(r, vmf->pgoff);
 	unsigned int around = 0;
 	unsigned long mapped;
 	struct page *page;
@@ -119,15 +131,19 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
 		return ret;
 	}
 	put_page(page);
-	mutex_lock(&r->block_lock);
+	/* Dying: the access is never retried. */
+	if (mutex_lock_killable(lock))
+		return VM_FAULT_NOPAGE;
 	/*
 	 * A racing fault of a task whose THP setting differed (it changed
 	 * between the two faults' checks: prctl(PR_SET_THP_DISABLE), the
 	 * sysfs switch) mapped the block with one 2 MiB entry: there is no
-	 * page table for 4 KiB entries. The access retries and finds it.
+	 * page table for 4 KiB entries, and vm_insert_pages() must not walk
+	 * into the entry (walk_to_pmd() asserts it). The access retries and
+	 * finds the block mapped.
 	 */
 	if (pmd_trans_huge(READ_ONCE(*vmf->pmd))) {
-		mutex_unlock(&r->block_lock);
+		mutex_unlock(lock);
 		trace_kshm_fault_raced(r, vmf->pgoff, false);
 		return VM_FAULT_NOPAGE;
 	}
@@ -136,11 +152,12 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
 				KSHM_ALLOC, &err);
 	if (!err)
 		around = kshm_fault_around(r, vmf);
-	mutex_unlock(&r->block_lock);
+	mutex_unlock(lock);
 	/*
 	 * The levels above the page table exist (the core made them), so
 	 * -EFAULT means no page table to map into: an empty one freed under
-	 * us (6.13+ reclaims them). The access retries and makes another.
+	 * us (kernels that reclaim them, CONFIG_PT_RECLAIM). The access
+	 * retries and makes another.
 	 */
 	if (err == -EFAULT) {
 		trace_kshm_fault_raced(r, vmf->pgoff, false);
@@ -158,6 +175,14 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* Does the PMD now map @pfn as one 2 MiB entry? */
+static bool kshm_pmd_maps(pmd_t *pmdp, unsigned long pfn)
+{
+	pmd_t pmd = READ_ONCE(*pmdp);
+
+	return pmd_trans_huge(pmd) && pmd_pfn(pmd) == pfn;
+}
+
 /*
  * One PMD for a whole block: the 2 MiB of the address must lie inside the
  * VMA and map a block of the region, that is, start at a block's first
@@ -165,12 +190,18 @@ static vm_fault_t kshm_vm_block_fault(struct vm_fault *vmf)
  * reference (a special mapping, as for VM_MIXEDMAP): the region keeps the
  * block, and resizing waits for the last mapping to go.
  *
- * From 6.12 this runs under the per-VMA lock only, and a .fault of the
- * same block may run at once (a task whose THP setting just changed). The
- * region's block_lock orders the two: each looks at the PMD under it and
- * maps only into what it expects, an empty PMD (or, for a write to a
- * read-only 2 MiB entry, the entry the core saw); anything else was put
- * there by a racing fault, or taken by a zap, and the access retries.
+ * A .fault of the same block may run at the same time (under the per-VMA
+ * lock from 6.12, under the mmap lock taken for reading before): a task
+ * whose THP setting just changed takes the 4 KiB path. The block's lock
+ * orders the two: each looks at the PMD under it and maps only into what
+ * it expects, an empty PMD (or, for a write to a read-only 2 MiB entry,
+ * the entry the core saw); anything else was put there by a racing fault
+ * or taken by a zap, and the access retries. Only these two handlers put
+ * entries in such a VMA but for userfaultfd's write-protect markers,
+ * which may add a page table at any time: so the insert is asked not to
+ * "write" a fresh entry (the shared mapping's vm_page_prot is writable
+ * already), which makes vmf_insert_pfn_pmd() leave anything else alone,
+ * and a PMD is counted only if it is there afterwards.
  * tests/vm/huge_races.c forces both orders.
  */
 static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
@@ -179,6 +210,8 @@ static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 	struct vm_area_struct *vma = vmf->vma;
 	struct kshm_region *r = vma->vm_private_data;
 	unsigned long haddr = vmf->address & PMD_MASK;
+	struct mutex *lock;	/* the block's: kshm_block_lock() */
+	unsigned long pfn;
 	struct page *page;
 	bool upgrade;
 	pgoff_t pgoff;
@@ -200,22 +233,29 @@ static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
 		kshm_fault_account(r, vmf, 0, true, ret);
 		return ret;
 	}
-	mutex_lock(&r->block_lock);
+	pfn = page_to_pfn(page);
+	lock = kshm_block_lock(r, pgoff);
+	if (mutex_lock_killable(lock)) {
+		put_page(page);
+		return VM_FAULT_NOPAGE;
+	}
 	pmd = READ_ONCE(*vmf->pmd);
 	if (upgrade ? !pmd_same(pmd, vmf->orig_pmd) : !pmd_none(pmd)) {
-		mutex_unlock(&r->block_lock);
+		mutex_unlock(lock);
 		put_page(page);
 		trace_kshm_fault_raced(r, vmf->pgoff, true);
 		return VM_FAULT_NOPAGE;
 	}
 	ret = kshm_insert_pmd(vmf, page, upgrade);
-	mutex_unlock(&r->block_lock);
+	mutex_unlock(lock);
 	put_page(page);
-	if (ret == VM_FAULT_NOPAGE && !upgrade) {
+	if (ret & VM_FAULT_ERROR) {
+		kshm_fault_account(r, vmf, 0, true, ret);
+	} else if (!upgrade && kshm_pmd_maps(vmf->pmd, pfn)) {
 		atomic64_inc(&r->huge_maps);
 		kshm_fault_account(r, vmf, 1U << KSHM_HUGE_ORDER, true, ret);
-	} else if (ret & VM_FAULT_ERROR) {
-		kshm_fault_account(r, vmf, 0, true, ret);
+	} else if (!upgrade) {
+		trace_kshm_fault_raced(r, vmf->pgoff, true);
 	}
 	return ret;
 }

@@ -79,6 +79,7 @@ struct kshm_region *kshm_region_create(const struct kshm_region_args *args)
 {
 	pgoff_t npages, max_pages;
 	struct kshm_region *r;
+	unsigned int i;
 	int ret;
 
 	if (kshm_backing_pages_for(args->ops, args->size, &npages) ||
@@ -94,7 +95,8 @@ struct kshm_region *kshm_region_create(const struct kshm_region_args *args)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&r->ref);
 	init_rwsem(&r->lock);
-	mutex_init(&r->block_lock);
+	for (i = 0; i < KSHM_BLOCK_LOCKS; i++)
+		mutex_init(&r->block_locks[i]);
 	ratelimit_state_init(&r->log_rs, 5 * HZ, KSHM_LOG_BURST);
 	r->ops = args->ops;
 	r->max_pages = max_pages;
@@ -128,12 +130,15 @@ void kshm_region_get(struct kshm_region *r)
 static void kshm_region_release(struct kref *ref)
 {
 	struct kshm_region *r = container_of(ref, struct kshm_region, ref);
+	unsigned int i;
 
 	WARN_ON_ONCE(atomic_long_read(&r->mappings) || r->kmaps);
 	if (r->ring)
 		kshm_ring_free(r->ring);
 	r->ops->free(r);
 	kshm_limits_release(r);
+	for (i = 0; i < KSHM_BLOCK_LOCKS; i++)
+		mutex_destroy(&r->block_locks[i]);
 	kfree(r);
 }
 
