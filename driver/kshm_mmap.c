@@ -196,12 +196,12 @@ static bool kshm_pmd_maps(pmd_t *pmdp, unsigned long pfn)
  * orders the two: each looks at the PMD under it and maps only into what
  * it expects, an empty PMD (or, for a write to a read-only 2 MiB entry,
  * the entry the core saw); anything else was put there by a racing fault
- * or taken by a zap, and the access retries. Only these two handlers put
- * entries in such a VMA but for userfaultfd's write-protect markers,
- * which may add a page table at any time: so the insert is asked not to
- * "write" a fresh entry (the shared mapping's vm_page_prot is writable
- * already), which makes vmf_insert_pfn_pmd() leave anything else alone,
- * and a PMD is counted only if it is there afterwards.
+ * or taken by a zap, and the access retries. Nothing else is known to
+ * put an entry in such a VMA (khugepaged skips VM_MIXEDMAP, userfaultfd
+ * refuses VM_SPECIAL VMAs), but should a kernel do so, a fresh entry is
+ * still inserted without "write" (the shared mapping's vm_page_prot is
+ * writable already), which makes vmf_insert_pfn_pmd() leave anything
+ * else alone, and a PMD is counted only if it is there afterwards.
  * tests/vm/huge_races.c forces both orders.
  */
 static vm_fault_t kshm_vm_huge_fault(struct vm_fault *vmf,
