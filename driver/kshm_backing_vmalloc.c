@@ -5,10 +5,10 @@
  * space through vmf->page, so the area needs no VM_USERMAP.
  */
 #include <linux/mm.h>
-#include <linux/slab.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
