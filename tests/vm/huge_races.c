@@ -370,41 +370,58 @@ static void race_rounds(struct race *s, int fd, unsigned int *pmd,
 	fflush(stdout);
 }
 
-START_TEST(a_4k_fault_that_finds_the_block_mapped_by_a_2m_fault_retries)
-{
-	struct race s = { .stall = false };
-	struct kshm_info a, b;
+/* What a run of the rounds saw: trace counts, counters around it. */
+struct race_result {
 	unsigned int pmd, pte;
+	struct kshm_info before, after;
+};
+
+/*
+ * Maps a fresh region and runs the rounds, with or without the staller.
+ * False if the test cannot run here: the skip line is printed (as
+ * KSHM_SKIP() would), and the caller returns.
+ */
+static bool race_run(bool stall, struct race_result *res)
+{
+	struct race s = { .stall = stall };
 	const char *why;
 	int fd;
 
 	why = race_map(&s, &fd);
-	if (why)
-		KSHM_SKIP("%s", why);
-	race_rounds(&s, fd, &pmd, &pte, &a, &b);
-	ck_assert_msg(pte > 0, "no round had B's 4 KiB fault find A's PMD");
+	if (why) {
+		kshm_skip_print(tcase_name(), "%s", why);
+		return false;
+	}
+	race_rounds(&s, fd, &res->pmd, &res->pte, &res->before, &res->after);
+	return true;
+}
+
+START_TEST(a_4k_fault_that_finds_the_block_mapped_by_a_2m_fault_retries)
+{
+	struct race_result res;
+
+	if (!race_run(false, &res))
+		return;
+	ck_assert_msg(res.pte > 0, "no round had B's 4 KiB fault find A's PMD");
 	/* A PMD, counted, for every round where B found one. */
-	ck_assert_uint_ge(b.huge_maps - a.huge_maps, pte);
+	ck_assert_uint_ge(res.after.huge_maps - res.before.huge_maps, res.pte);
 }
 END_TEST
 
 START_TEST(a_2m_fault_that_finds_a_page_table_leaves_it_and_counts_no_pmd)
 {
-	struct race s = { .stall = true };
-	struct kshm_info a, b;
-	unsigned int pmd, pte;
-	const char *why;
-	int fd;
+	struct race_result res;
 
-	why = race_map(&s, &fd);
-	if (why)
-		KSHM_SKIP("%s", why);
-	race_rounds(&s, fd, &pmd, &pte, &a, &b);
-	ck_assert_msg(pmd > 0, "no round had A's 2 MiB fault find B's page table");
+	if (!race_run(true, &res))
+		return;
+	ck_assert_msg(res.pmd > 0,
+		      "no round had A's 2 MiB fault find B's page table");
 	/* A round that lost its PMD counts none: the others may have one. */
-	ck_assert_uint_le(b.huge_maps - a.huge_maps, ROUNDS - pmd);
+	ck_assert_uint_le(res.after.huge_maps - res.before.huge_maps,
+			  ROUNDS - res.pmd);
 	/* B's fault mapped the block with 4 KiB entries in those rounds. */
-	ck_assert_uint_ge(b.huge_fallbacks - a.huge_fallbacks, pmd);
+	ck_assert_uint_ge(res.after.huge_fallbacks - res.before.huge_fallbacks,
+			  res.pmd);
 }
 END_TEST
 
